@@ -78,6 +78,8 @@ export interface Line {
   text: string;
   fontSize: number;
   dir?: TextDirection;
+  /** Rotation of the line's text (as Word.angle); absent for horizontal text. */
+  angle?: number;
 }
 
 export type BlockType =

@@ -1,0 +1,83 @@
+/**
+ * Stage 4: headings and their levels, decided over the whole document: a short block set larger than the
+ * body text, or bold at body size and standing alone, or numbered like a section ("2.1 Scope") in a
+ * heading style. Levels rank the heading styles by size (bold above regular at the same size); section
+ * numbers, when present, decide the level instead. Level 1 is kept for a single title.
+ */
+import type { Block, Page } from '../model/document.js';
+import { blockStyle } from './blocks.js';
+
+const CAPTION_RE = /^(figure|fig\.|table|tab\.|listing|chart|image|source|note)\s*[\dIVX]/i;
+const NUMBERED_RE = /^((\d{1,2})(\.\d{1,2}){0,4})\.?\s+\S/u;
+
+const sizeKey = (size: number) => Math.round(size * 2) / 2;
+
+/** The size most characters of the document are set in. */
+export function bodyFontSize(pages: readonly Page[]): number {
+  const hist = new Map<number, number>();
+  for (const p of pages) for (const b of p.blocks) {
+    if (b.furniture || (b.type !== 'paragraph' && b.type !== 'list-item')) continue;
+    for (const l of b.lines ?? []) for (const w of l.words) {
+      const k = sizeKey(w.fontSize);
+      hist.set(k, (hist.get(k) ?? 0) + w.text.length);
+    }
+  }
+  let best = 0, bestN = -1;
+  for (const [k, n] of hist) if (n > bestN || (n === bestN && k < best)) { best = k; bestN = n; }
+  return best || 10;
+}
+
+export interface HeadingCandidate {
+  block: Block;
+  size: number;
+  bold: boolean;
+  numbering?: number;
+}
+
+export function isHeadingLike(block: Block, body: number): HeadingCandidate | null {
+  if (block.type !== 'paragraph' || block.furniture) return null;
+  const text = block.text.trim();
+  const lines = block.lines?.length ?? 1;
+  if (!text || text.length > 200 || lines > 4) return null;
+  if (!/\p{L}/u.test(text)) return null;
+  if (CAPTION_RE.test(text)) return null;
+  const st = blockStyle(block);
+  const larger = st.size >= body * 1.12 && st.size >= body + 0.8;
+  const bold = st.bold >= 0.8 && st.size >= body * 0.92;
+  const num = text.match(NUMBERED_RE);
+  const endsLikeSentence = /[.;,]$/.test(text) && !/\.\.\.$/.test(text);
+  if (larger && text.length <= 160 && !(endsLikeSentence && lines > 1)) {
+    return { block, size: st.size, bold: st.bold >= 0.8, numbering: num ? num[1].split('.').length : undefined };
+  }
+  if (bold && lines <= 2 && text.length <= 120 && !endsLikeSentence && !/:$/.test(text)) {
+    return { block, size: st.size, bold: true, numbering: num ? num[1].split('.').length : undefined };
+  }
+  return null;
+}
+
+export function classifyHeadings(pages: readonly Page[]): void {
+  const body = bodyFontSize(pages);
+  const found: HeadingCandidate[] = [];
+  for (const p of pages) for (const b of p.blocks) {
+    const h = isHeadingLike(b, body);
+    if (h) found.push(h);
+  }
+  if (!found.length) return;
+  // Heading styles, largest first; bold before regular at the same size.
+  const styleKey = (h: HeadingCandidate) => `${sizeKey(h.size)}|${h.bold ? 1 : 0}`;
+  const styles = [...new Set(found.map(styleKey))].sort((a, b) => {
+    const [sa, ba] = a.split('|').map(Number), [sb, bb] = b.split('|').map(Number);
+    return sb - sa || bb - ba;
+  });
+  const counts = new Map<string, number>();
+  for (const h of found) counts.set(styleKey(h), (counts.get(styleKey(h)) ?? 0) + 1);
+  const top = styles[0];
+  const hasTitle = styles.length > 1 && counts.get(top) === 1 && sizeKey(found.find((h) => styleKey(h) === top)!.size) >= body * 1.4;
+  for (const h of found) {
+    const rank = styles.indexOf(styleKey(h));
+    let level = hasTitle ? (rank === 0 ? 1 : rank + 1) : rank + 2;
+    if (h.numbering && !(hasTitle && rank === 0)) level = h.numbering + 1;
+    h.block.type = 'heading';
+    h.block.level = Math.max(1, Math.min(6, level));
+  }
+}

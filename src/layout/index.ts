@@ -1,0 +1,47 @@
+/**
+ * The layout pipeline over a whole document: per-page stages, then the stages that need every page
+ * (furniture repeats across pages; heading levels compare sizes across the document), then lists.
+ */
+import type { Page, SourcePage } from '../model/document.js';
+import { layoutPage } from './page.js';
+import { markFurniture } from './furniture.js';
+import { classifyHeadings } from './headings.js';
+import { classifyLists } from './lists.js';
+import { mergeContinuedTables } from './tables/index.js';
+
+export interface LayoutOptions {
+  mergeTables?: boolean;
+}
+
+export function layoutDocument(sources: readonly SourcePage[], opts: LayoutOptions = {}): { pages: Page[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const pages = sources.map((sp) => {
+    const r = layoutPage(sp);
+    warnings.push(...r.warnings);
+    return r.page;
+  });
+  finishDocument(pages, opts, warnings);
+  return { pages, warnings };
+}
+
+/** The cross-page stages, for callers that lay pages out one at a time. */
+export function finishDocument(pages: Page[], opts: LayoutOptions, warnings: string[]): void {
+  markFurniture(pages);
+  classifyHeadings(pages);
+  for (const p of pages) classifyLists(p.blocks);
+  if (opts.mergeTables !== false) {
+    try {
+      mergeContinuedTables(pages);
+    } catch (e) {
+      warnings.push(`merging continued tables failed (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+}
+
+export { layoutPage } from './page.js';
+export { buildLines } from './lines.js';
+export { buildBlocks } from './blocks.js';
+export { readingOrder } from './order.js';
+export { classifyHeadings, bodyFontSize } from './headings.js';
+export { classifyLists, parseListMarker } from './lists.js';
+export { markFurniture } from './furniture.js';

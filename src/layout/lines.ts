@@ -1,0 +1,209 @@
+/**
+ * Stage 1: words → lines. Words of the same rotation are grouped into rows by vertical overlap (in the
+ * text's own frame, so rotated text forms lines too), and a row is cut where a column gutter runs through
+ * it: a wide gap that the neighbouring rows leave empty as well, with real text on both sides. A wide gap
+ * alone (a tab, a list marker, a justified line) never cuts a line.
+ */
+import type { BBox, Line, TextDirection, Word } from '../model/document.js';
+import { median, toLocal, union } from './geometry.js';
+import { collapseLetterSpacing, isCjk, normalizeText } from './text.js';
+
+interface LWord {
+  w: Word;
+  /** Box in the text's frame. */
+  b: BBox;
+  size: number;
+}
+
+interface Row {
+  words: LWord[];
+  /** Vertical band of the row's main (largest) text, in the local frame. */
+  y0: number;
+  y1: number;
+  maxSize: number;
+  cy: number;
+}
+
+export interface LineOptions {
+  /** Smallest gap (in ems) that may be a column gutter. */
+  gutterMinGap?: number;
+  /** Both sides of a gutter need a run of text at least this wide (in ems) somewhere nearby. */
+  gutterMinSide?: number;
+}
+
+function wordSize(w: Word): number {
+  return w.fontSize > 0 ? w.fontSize : Math.max(1, w.bbox.y1 - w.bbox.y0);
+}
+
+/** Groups words into rows (in one rotation frame); each row's words sorted left to right. */
+function buildRows(words: LWord[]): Row[] {
+  const sorted = [...words].sort((a, b) => (a.b.y0 + a.b.y1) - (b.b.y0 + b.b.y1));
+  const rows: Row[] = [];
+  for (const lw of sorted) {
+    const h = lw.b.y1 - lw.b.y0;
+    let best: Row | null = null, bestRatio = 0.5;
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const r = rows[i];
+      if (r.y1 < lw.b.y0 - 3 * r.maxSize) break;
+      const ov = Math.min(r.y1, lw.b.y1) - Math.max(r.y0, lw.b.y0);
+      const ratio = ov / Math.max(0.01, Math.min(h, r.y1 - r.y0));
+      if (ratio > bestRatio) { bestRatio = ratio; best = r; }
+    }
+    if (best) {
+      best.words.push(lw);
+      if (lw.size > best.maxSize * 1.05) { best.maxSize = lw.size; best.y0 = lw.b.y0; best.y1 = lw.b.y1; }
+      best.cy = (best.y0 + best.y1) / 2;
+    } else {
+      rows.push({ words: [lw], y0: lw.b.y0, y1: lw.b.y1, maxSize: lw.size, cy: (lw.b.y0 + lw.b.y1) / 2 });
+    }
+  }
+  rows.sort((a, b) => a.cy - b.cy);
+  for (const r of rows) r.words.sort((a, b) => a.b.x0 - b.b.x0);
+  return rows;
+}
+
+/** Width of the run of text ending just left of x (right: starting just right of x), gaps < 1.5 em. */
+function runWidth(row: Row, x: number, side: 'left' | 'right', em: number): number {
+  const ws = row.words;
+  if (side === 'left') {
+    let i = -1;
+    for (let k = 0; k < ws.length; k++) if (ws[k].b.x1 <= x) i = k;
+    if (i < 0) return 0;
+    let start = ws[i].b.x0;
+    for (let k = i - 1; k >= 0 && start - ws[k].b.x1 < 1.5 * em; k--) start = ws[k].b.x0;
+    return ws[i].b.x1 - start;
+  }
+  let i = -1;
+  for (let k = ws.length - 1; k >= 0; k--) if (ws[k].b.x0 >= x) i = k;
+  if (i < 0) return 0;
+  let end = ws[i].b.x1;
+  for (let k = i + 1; k < ws.length && ws[k].b.x0 - end < 1.5 * em; k++) end = ws[k].b.x1;
+  return end - ws[i].b.x0;
+}
+
+function crosses(row: Row, c: number, d: number): boolean {
+  for (const lw of row.words) if (lw.b.x0 < c - d && lw.b.x1 > c + d) return true;
+  return false;
+}
+
+/** Indices k where row.words is cut between k-1 and k. */
+function gutterCuts(rows: Row[], ri: number, opt: Required<LineOptions>): number[] {
+  const row = rows[ri];
+  const cuts: number[] = [];
+  for (let k = 1; k < row.words.length; k++) {
+    const a = row.words[k - 1], b = row.words[k];
+    const em = Math.max(a.size, b.size);
+    const gap = b.b.x0 - a.b.x1;
+    if (gap < opt.gutterMinGap * em) continue;
+    const c = (a.b.x1 + b.b.x0) / 2;
+    const d = Math.min(gap / 2 - 0.01, 0.25 * em);
+    let support = 0;
+    let left = runWidth(row, c, 'left', em), right = runWidth(row, c, 'right', em);
+    // Nearest rows above and below, within a few line heights.
+    const near: Row[] = [];
+    for (let j = ri - 1, n = 0; j >= 0 && n < 4 && row.cy - rows[j].cy < 6 * em; j--, n++) near.push(rows[j]);
+    for (let j = ri + 1, n = 0; j < rows.length && n < 4 && rows[j].cy - row.cy < 6 * em; j++, n++) near.push(rows[j]);
+    for (const q of near) {
+      if (crosses(q, c, d)) continue;
+      const l = runWidth(q, c, 'left', em), r = runWidth(q, c, 'right', em);
+      if (l === 0 && r === 0) continue;
+      support++;
+      left = Math.max(left, l);
+      right = Math.max(right, r);
+    }
+    const side = opt.gutterMinSide * em;
+    if (left < side || right < side) continue;
+    if (support >= 2 || (support >= 1 && gap >= 2.5 * em)) cuts.push(k);
+  }
+  return cuts;
+}
+
+/** Reading direction of a run of words: RTL when most of its letters are RTL. */
+function directionOf(words: Word[]): TextDirection {
+  let rtl = 0, ltr = 0;
+  for (const w of words) {
+    const n = w.text.length;
+    if (w.dir === 'rtl') rtl += n; else ltr += n;
+  }
+  return rtl > ltr ? 'rtl' : 'ltr';
+}
+
+/** Builds the text of one line from its words in reading order, spacing from the source and the gaps. */
+export function lineText(words: readonly LWordLike[], dir: TextDirection): string {
+  const toks: { text: string; gapBefore: number; spaced: boolean }[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const cur = words[i];
+    let gap = 0, spaced = false;
+    if (i > 0) {
+      const prev = words[i - 1];
+      gap = dir === 'rtl' ? prev.b.x0 - cur.b.x1 : cur.b.x0 - prev.b.x1;
+      const em = Math.min(prev.size, cur.size);
+      spaced = !!prev.w.spaceAfter || gap > 0.18 * em;
+      // CJK text carries no spaces between characters, whatever the gaps.
+      const pl = prev.w.text[prev.w.text.length - 1], cf = cur.w.text[0];
+      if (isCjk(pl) && isCjk(cf) && gap < 0.6 * em) spaced = false;
+    }
+    toks.push({ text: normalizeText(cur.w.text), gapBefore: gap, spaced });
+  }
+  const collapsed = collapseLetterSpacing(toks);
+  if (collapsed !== null) return collapsed;
+  let s = '';
+  for (const t of toks) s += (s && t.spaced ? ' ' : '') + t.text;
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+interface LWordLike {
+  w: Word;
+  b: BBox;
+  size: number;
+}
+
+function makeLine(ws: LWord[], angle: number): Line {
+  const words = ws.map((x) => x.w);
+  const dir = directionOf(words);
+  const ordered = dir === 'rtl' ? [...ws].sort((a, b) => b.b.x1 - a.b.x1) : ws;
+  const sizes: number[] = [];
+  for (const x of ordered) for (let i = 0; i < Math.min(8, x.w.text.length); i++) sizes.push(x.size);
+  const line: Line = {
+    words: ordered.map((x) => x.w),
+    bbox: union(words.map((w) => w.bbox)),
+    text: lineText(ordered, dir),
+    fontSize: median(sizes),
+  };
+  if (dir === 'rtl') line.dir = 'rtl';
+  if (angle) line.angle = angle;
+  return line;
+}
+
+/** Groups words into lines (segments of rows cut at column gutters), top to bottom per rotation. */
+export function buildLines(words: readonly Word[], options: LineOptions = {}): Line[] {
+  const opt: Required<LineOptions> = { gutterMinGap: options.gutterMinGap ?? 1.0, gutterMinSide: options.gutterMinSide ?? 6 };
+  const byAngle = new Map<number, LWord[]>();
+  for (const w of words) {
+    if (!w.text) continue;
+    const angle = w.angle ?? 0;
+    let list = byAngle.get(angle);
+    if (!list) byAngle.set(angle, (list = []));
+    list.push({ w, b: toLocal(w.bbox, angle), size: wordSize(w) });
+  }
+  const lines: Line[] = [];
+  for (const [angle, lws] of [...byAngle.entries()].sort((a, b) => a[0] - b[0])) {
+    const rows = buildRows(lws);
+    for (let ri = 0; ri < rows.length; ri++) {
+      const row = rows[ri];
+      const cuts = gutterCuts(rows, ri, opt);
+      let start = 0;
+      for (const k of [...cuts, row.words.length]) {
+        const seg = row.words.slice(start, k);
+        if (seg.length) lines.push(makeLine(seg, angle));
+        start = k;
+      }
+    }
+  }
+  return lines;
+}
+
+/** A line's box in its own text frame (for stages that compare lines of rotated text). */
+export function localBox(line: Line): BBox {
+  return toLocal(line.bbox, line.angle ?? 0);
+}

@@ -1,0 +1,80 @@
+/**
+ * Stage 3: reading order of a page's blocks (T. Breuel's partial order, topologically sorted):
+ *   - a comes before b when they overlap horizontally and a is above b;
+ *   - a comes before b when a lies wholly left of b (right, on RTL pages) and no third block between
+ *     them vertically overlaps both horizontally (a full-width element closes a row of columns).
+ * Columns therefore come out one after the other, and a full-width title or figure between column
+ * groups keeps the groups apart.
+ */
+import type { BBox } from '../model/document.js';
+
+export interface Orderable {
+  bbox: BBox;
+}
+
+const TOL = 1;
+
+function xOverlap(a: BBox, b: BBox): number {
+  return Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+}
+
+/** Returns the indices of `items` in reading order. */
+export function readingOrder(items: readonly Orderable[], opts: { rtl?: boolean } = {}): number[] {
+  const n = items.length;
+  if (n <= 1) return items.map((_, i) => i);
+  const boxes = items.map((i) => i.bbox);
+  if (n > 400) {
+    // Pathological pages (thousands of fragments): plain top-down order keeps this linear-ish.
+    return boxes.map((_, i) => i).sort((a, b) => boxes[a].y0 - boxes[b].y0 || boxes[a].x0 - boxes[b].x0);
+  }
+  const rtl = !!opts.rtl;
+  const before: boolean[][] = Array.from({ length: n }, () => new Array<boolean>(n).fill(false));
+  const indeg = new Array<number>(n).fill(0);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      if (i === j) continue;
+      const a = boxes[i], b = boxes[j];
+      let edge = false;
+      const ov = xOverlap(a, b);
+      if (ov > TOL) {
+        const ca = a.y0 + a.y1, cb = b.y0 + b.y1;
+        edge = ca < cb || (ca === cb && i < j);
+      } else {
+        const leftOf = rtl ? a.x0 >= b.x1 - TOL : a.x1 <= b.x0 + TOL;
+        if (leftOf) {
+          edge = true;
+          const top = Math.min(a.y0, b.y0), bottom = Math.max(a.y1, b.y1);
+          const hiBottom = a.y0 <= b.y0 ? a.y1 : b.y1;
+          const loTop = a.y0 <= b.y0 ? b.y0 : a.y0;
+          for (let k = 0; k < n && edge; k++) {
+            if (k === i || k === j) continue;
+            const c = boxes[k];
+            if (c.y0 < top - TOL || c.y1 > bottom + TOL) continue;
+            // c lies between the two vertically (below the higher, above the lower one)...
+            const cy = (c.y0 + c.y1) / 2;
+            if (!(cy >= hiBottom - TOL && cy <= loTop + TOL)) continue;
+            // ...and spans across both.
+            if (xOverlap(a, c) > TOL && xOverlap(b, c) > TOL) edge = false;
+          }
+        }
+      }
+      if (edge) { before[i][j] = true; indeg[j]++; }
+    }
+  }
+  // Kahn's algorithm; among ready blocks take the top-most (then left-most), which also breaks cycles.
+  const done = new Array<boolean>(n).fill(false);
+  const out: number[] = [];
+  const key = (i: number) => boxes[i].y0 * 4 + (rtl ? -boxes[i].x1 : boxes[i].x0);
+  while (out.length < n) {
+    let pick = -1;
+    for (let i = 0; i < n; i++) if (!done[i] && indeg[i] === 0 && (pick < 0 || key(i) < key(pick))) pick = i;
+    if (pick < 0) {
+      // A cycle (overlapping boxes): release the block with the fewest unmet predecessors.
+      for (let i = 0; i < n; i++) if (!done[i] && (pick < 0 || indeg[i] < indeg[pick] || (indeg[i] === indeg[pick] && key(i) < key(pick)))) pick = i;
+    }
+    done[pick] = true;
+    out.push(pick);
+    for (let j = 0; j < n; j++) if (before[pick][j]) indeg[j]--;
+  }
+  return out;
+}

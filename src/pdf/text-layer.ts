@@ -1,0 +1,140 @@
+/**
+ * pdf.js text items → words with boxes in top-left page space.
+ *
+ * pdf.js hands out runs of glyphs ("items") that may hold many words; it does not give per-glyph
+ * positions, so a run's advance width is shared out over its characters by a rough width class. That is
+ * exact at run boundaries (where column and cell gaps are) and good to a fraction of a glyph inside.
+ */
+import type { TextDirection, Word } from '../model/document.js';
+import type { FontStyle } from './fonts.js';
+import { multiply } from './matrix.js';
+
+export interface PdfTextItem {
+  str: string;
+  dir: string;
+  width: number;
+  height: number;
+  transform: number[];
+  fontName: string;
+  hasEOL: boolean;
+}
+
+export interface PdfTextStyle {
+  fontFamily?: string;
+  ascent?: number;
+  descent?: number;
+  vertical?: boolean;
+}
+
+const WS = /\s+/u;
+const CJK = /[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/u;
+
+/** Relative advance of a character, for sharing a run's width out over its characters. */
+export function charWeight(ch: string): number {
+  if (ch === ' ' || ch === '\u00a0') return 0.5;
+  if ('ijl.,;:\'|!()[]`'.includes(ch)) return 0.45;
+  if ('ftrI1"-'.includes(ch)) return 0.65;
+  if ('mwMW@%'.includes(ch)) return 1.45;
+  if (ch >= 'A' && ch <= 'Z') return 1.2;
+  if (CJK.test(ch)) return 1.9;
+  return 1;
+}
+
+const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
+
+function normAngle(deg: number): number {
+  let a = Math.round(deg) % 360;
+  if (a < 0) a += 360;
+  // Snap near-axis angles: slightly skewed scans and italics-by-matrix are still horizontal text.
+  for (const axis of [0, 90, 180, 270, 360]) if (Math.abs(a - axis) <= 2) return axis % 360;
+  return a;
+}
+
+export interface TextLayerInput {
+  items: PdfTextItem[];
+  styles: Record<string, PdfTextStyle>;
+  /** Maps PDF user space to top-left page space (pdf.js viewport.transform at scale 1). */
+  viewportTransform: number[];
+  fontStyle: (loadedName: string) => FontStyle;
+}
+
+export function textItemsToWords(input: TextLayerInput): Word[] {
+  const { items, styles, viewportTransform: vt } = input;
+  const words: Word[] = [];
+  const styleCache = new Map<string, FontStyle>();
+  for (const item of items) {
+    if (typeof item.str !== 'string') continue;
+    if (!item.str.trim()) {
+      // A space item or an empty end-of-line marker: the previous word is followed by a gap.
+      if (words.length) words[words.length - 1].spaceAfter = true;
+      continue;
+    }
+    const m = multiply(vt, item.transform);
+    const scaleX = Math.hypot(m[0], m[1]);
+    const size = Math.hypot(m[2], m[3]);
+    if (!(size > 0.1) || !(scaleX > 0)) continue;
+    const style = styles[item.fontName] ?? {};
+    const vertical = !!style.vertical;
+    // Direction of the text and "up" direction of glyphs, both as unit vectors in y-down page space.
+    let ux = m[0] / scaleX, uy = m[1] / scaleX;
+    const upx = m[2] / size, upy = m[3] / size;
+    if (vertical) { ux = -upx; uy = -upy; }
+    const angle = normAngle((Math.atan2(-uy, ux) * 180) / Math.PI);
+    const advance = vertical ? item.height || item.width : item.width;
+    const asc = clamp(style.ascent ?? 0.8, 0.55, 1.05);
+    const desc = clamp(style.descent ?? -0.2, -0.4, 0);
+    let fs = styleCache.get(item.fontName);
+    if (!fs) styleCache.set(item.fontName, (fs = input.fontStyle(item.fontName)));
+    const dir: TextDirection = item.dir === 'rtl' ? 'rtl' : 'ltr';
+
+    const chars = Array.from(item.str);
+    const weights = chars.map(charWeight);
+    const total = weights.reduce((a, b) => a + b, 0) || 1;
+    const unit = advance / total;
+    // Split on whitespace, remembering each token's [start, end) in weight units.
+    const tokens: { text: string; a: number; b: number; spaceAfter: boolean }[] = [];
+    let pos = 0, cur = '', start = 0;
+    for (let i = 0; i < chars.length; i++) {
+      const ch = chars[i];
+      if (WS.test(ch)) {
+        if (cur) { tokens.push({ text: cur, a: start, b: pos, spaceAfter: true }); cur = ''; }
+        pos += weights[i];
+        continue;
+      }
+      if (!cur) start = pos;
+      cur += ch;
+      pos += weights[i];
+    }
+    if (cur) tokens.push({ text: cur, a: start, b: pos, spaceAfter: item.hasEOL });
+    else if (tokens.length) tokens[tokens.length - 1].spaceAfter = true;
+
+    const ox = m[4], oy = m[5];
+    for (const t of tokens) {
+      // Logical order of an RTL run runs from its right end.
+      let a = t.a * unit, b = t.b * unit;
+      if (dir === 'rtl' && !vertical) [a, b] = [advance - b, advance - a];
+      const xs: number[] = [], ys: number[] = [];
+      for (const along of [a, b]) {
+        // Horizontal fonts: from the descender to the ascender; vertical fonts: half an em either side.
+        for (const h of vertical ? [-0.5, 0.5] : [desc, asc]) {
+          const px = vertical ? -uy : upx, py = vertical ? ux : upy;
+          xs.push(ox + ux * along + px * h * size);
+          ys.push(oy + uy * along + py * h * size);
+        }
+      }
+      const bbox = { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs), y1: Math.max(...ys) };
+      const w: Word = { text: t.text, bbox, fontSize: round2(size), dir };
+      if (fs.name) w.fontName = fs.name;
+      if (fs.bold) w.bold = true;
+      if (fs.italic) w.italic = true;
+      if (fs.monospace) w.monospace = true;
+      if (angle !== 0) w.angle = angle;
+      else w.baseline = round2(oy);
+      if (t.spaceAfter) w.spaceAfter = true;
+      words.push(w);
+    }
+  }
+  return words;
+}
+
+const round2 = (v: number) => Math.round(v * 100) / 100;

@@ -1,0 +1,65 @@
+/**
+ * The document model as GitHub-flavoured Markdown, in the conventions LLMs and docling-style ground
+ * truth share: `#` headings by level, `-`/`1.` lists nested by four spaces, fenced code, tables as pipe
+ * or HTML tables, `<!-- image -->` where a picture is.
+ */
+import type { Block, DocumentModel, Page } from '../model/document.js';
+import type { RenderOptions } from './options.js';
+import { renderTableMarkdown } from './table.js';
+
+/** Underscores would turn into emphasis. */
+export const escapeMarkdown = (s: string) => s.replace(/_/g, '\\_');
+
+function listMarker(b: Block): string {
+  if (!b.ordered) return '-';
+  const m = b.marker?.match(/^\(?(\d+)[.)]$/);
+  return m ? `${m[1]}.` : `- ${b.marker ?? ''}`.trimEnd();
+}
+
+export function renderBlockMarkdown(b: Block): string {
+  switch (b.type) {
+    case 'heading':
+      return '#'.repeat(Math.max(1, Math.min(6, b.level ?? 2))) + ' ' + escapeMarkdown(b.text);
+    case 'list-item':
+      return '    '.repeat(b.depth ?? 0) + listMarker(b) + ' ' + escapeMarkdown(b.text);
+    case 'code':
+      return '```\n' + b.text.replace(/```/g, '`\u200b``') + '\n```';
+    case 'formula':
+      return '$$\n' + b.text + '\n$$';
+    case 'figure':
+      return b.text ? `<!-- image: ${b.text.replace(/--/g, '- -')} -->` : '<!-- image -->';
+    case 'table':
+      return b.table ? renderTableMarkdown(b.table, escapeMarkdown) : escapeMarkdown(b.text);
+    default:
+      return escapeMarkdown(b.text);
+  }
+}
+
+function pageMarker(p: Page): string {
+  const note = p.source === 'empty' ? ` (${p.notes?.join('; ') || 'no text'})` : p.source === 'ocr' ? ' (ocr)' : '';
+  return `<!-- page ${p.number}${note} -->`;
+}
+
+export function renderPageMarkdown(p: Page, opts: RenderOptions = {}): string {
+  let out = '';
+  let prev: Block | null = null;
+  for (const b of p.blocks) {
+    if (b.furniture && !opts.keepFurniture) continue;
+    const s = renderBlockMarkdown(b);
+    if (!s.trim()) continue;
+    if (out) out += prev?.type === 'list-item' && b.type === 'list-item' ? '\n' : '\n\n';
+    out += s;
+    prev = b;
+  }
+  return out;
+}
+
+export function renderMarkdown(doc: DocumentModel, opts: RenderOptions = {}): string {
+  const parts: string[] = [];
+  for (const p of doc.pages) {
+    const body = renderPageMarkdown(p, opts);
+    if (opts.pageMarkers) parts.push(body ? `${pageMarker(p)}\n\n${body}` : pageMarker(p));
+    else if (body) parts.push(body);
+  }
+  return parts.length ? parts.join('\n\n') + '\n' : '';
+}
