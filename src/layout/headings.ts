@@ -6,6 +6,7 @@
  */
 import type { Block, Page } from '../model/document.js';
 import { blockStyle } from './blocks.js';
+import { parseListMarker } from './lists.js';
 
 const CAPTION_RE = /^(figure|fig\.|table|tab\.|listing|chart|image|source|note)\s*[\dIVX]/i;
 const NUMBERED_RE = /^((\d{1,2})(\.\d{1,2}){0,4})\.?\s+\S/u;
@@ -41,6 +42,7 @@ export function isHeadingLike(block: Block, body: number): HeadingCandidate | nu
   if (!text || text.length > 200 || lines > 4) return null;
   if (!/\p{L}/u.test(text)) return null;
   if (CAPTION_RE.test(text)) return null;
+  if (parseListMarker(text) && !NUMBERED_RE.test(text)) return null;
   const st = blockStyle(block);
   const larger = st.size >= body * 1.12 && st.size >= body + 0.8;
   const bold = st.bold >= 0.8 && st.size >= body * 0.92;
@@ -58,9 +60,15 @@ export function isHeadingLike(block: Block, body: number): HeadingCandidate | nu
 export function classifyHeadings(pages: readonly Page[]): void {
   const body = bodyFontSize(pages);
   const found: HeadingCandidate[] = [];
-  for (const p of pages) for (const b of p.blocks) {
-    const h = isHeadingLike(b, body);
-    if (h) found.push(h);
+  for (const p of pages) {
+    const blocks = p.blocks.filter((b) => !b.furniture);
+    for (let i = 0; i < blocks.length; i++) {
+      const h = isHeadingLike(blocks[i], body);
+      if (!h) continue;
+      // "1. Item" followed or preceded by more items in the same style is a list, not a heading.
+      if (parseListMarker(blocks[i].text) && [blocks[i - 1], blocks[i + 1]].some((o) => o && parseListMarker(o.text) && sameStyle(o, blocks[i]))) continue;
+      found.push(h);
+    }
   }
   if (!found.length) return;
   // Heading styles, largest first; bold before regular at the same size.
@@ -80,4 +88,9 @@ export function classifyHeadings(pages: readonly Page[]): void {
     h.block.type = 'heading';
     h.block.level = Math.max(1, Math.min(6, level));
   }
+}
+
+function sameStyle(a: Block, b: Block): boolean {
+  const x = blockStyle(a), y = blockStyle(b);
+  return Math.abs(x.size - y.size) < 0.6 && Math.abs(x.bold - y.bold) < 0.5;
 }

@@ -43,6 +43,17 @@ export function readingOrder(items: readonly Orderable[], opts: { rtl?: boolean 
         const leftOf = rtl ? a.x0 >= b.x1 - TOL : a.x1 <= b.x0 + TOL;
         if (leftOf) {
           edge = true;
+          // b wholly above a: only a column running from b's height down to a makes a come first (a
+          // heading under a centred title is not a column next to the title).
+          if (b.y1 <= a.y0) {
+            let column = false;
+            for (let k = 0; k < n && !column; k++) {
+              if (k === i || k === j) continue;
+              const d = boxes[k];
+              if (xOverlap(d, a) > TOL && Math.min(d.y1, b.y1) - Math.max(d.y0, b.y0) > 0) column = true;
+            }
+            if (!column) edge = false;
+          }
           const top = Math.min(a.y0, b.y0), bottom = Math.max(a.y1, b.y1);
           const hiBottom = a.y0 <= b.y0 ? a.y1 : b.y1;
           const loTop = a.y0 <= b.y0 ? b.y0 : a.y0;

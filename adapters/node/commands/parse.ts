@@ -1,0 +1,397 @@
+/**
+ * `docinline parse`: one document to stdout or a file, or many documents into a folder using worker
+ * threads (one engine per thread, so both cores work), with a progress bar on a terminal and a summary.
+ */
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import type { OcrMode, OutputFormat, ParseOptions } from '../../../src/model/options.js';
+import type { ParseRuntime } from '../../../src/ports/parsing.js';
+import { DocinlineError, isDocinlineError } from '../../../src/errors.js';
+import { parsePageRange } from '../../../src/page-range.js';
+import { render } from '../../../src/render/index.js';
+
+export const summary = 'convert PDFs and images to Markdown, JSON or text';
+
+const USAGE = `Usage:
+  docinline parse INPUT [options]                 one document to stdout (or -o FILE)
+  docinline parse INPUT... --out DIR [options]    many documents (files or folders) into DIR/STEM.md
+
+INPUT is a file path, "-" (stdin) or an http(s) URL.
+
+Options:
+  -f, --format md|json|text   output format (default md)
+  -p, --pages RANGE           pages to parse, e.g. "1-3,7" or "5-"
+  -o, --output FILE           write the result to FILE instead of stdout (one input)
+      --out DIR               write DIR/STEM.<md|json|txt> for every input
+  -j, --concurrency N         documents in parallel with --out (default: number of cores)
+      --ocr auto|always|never OCR pages without a usable text layer (default auto)
+      --password PW           password for an encrypted PDF
+      --keep-furniture        keep running headers, footers and page numbers
+      --no-page-markers       no <!-- page N --> markers
+      --no-merge-tables       keep a table continued over pages as one table per page
+      --max-pages N           refuse documents with more pages (default 2000)
+      --timeout SECONDS       time budget per document (default 120)
+  -q, --quiet                 no progress bar or summary
+  -h, --help                  this text
+`;
+
+const EXT: Record<OutputFormat, string> = { md: '.md', json: '.json', text: '.txt' };
+const INPUT_EXT = /\.(pdf|png|jpe?g|tiff?|webp|gif|bmp|avif|heic|heif)$/i;
+
+interface Job {
+  input: string;
+  output: string;
+}
+
+interface JobResult {
+  input: string;
+  ok: boolean;
+  pages: number;
+  error?: string;
+  warnings?: string[];
+}
+
+interface WorkerInit {
+  docinlineParseWorker: true;
+  options: ParseOptions;
+  format: OutputFormat;
+}
+
+class UsageError extends Error {}
+
+function parseCli(args: string[]) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', short: 'f' },
+      pages: { type: 'string', short: 'p' },
+      output: { type: 'string', short: 'o' },
+      out: { type: 'string' },
+      concurrency: { type: 'string', short: 'j' },
+      ocr: { type: 'string' },
+      password: { type: 'string' },
+      'keep-furniture': { type: 'boolean' },
+      'no-page-markers': { type: 'boolean' },
+      'no-merge-tables': { type: 'boolean' },
+      'max-pages': { type: 'string' },
+      timeout: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const format = (values.format ?? 'md') as OutputFormat;
+  if (!(format in EXT)) throw new UsageError(`--format must be md, json or text (got "${values.format}")`);
+  const ocr = (values.ocr ?? 'auto') as OcrMode;
+  if (!['auto', 'always', 'never'].includes(ocr)) throw new UsageError(`--ocr must be auto, always or never (got "${values.ocr}")`);
+  if (values.pages !== undefined) {
+    try {
+      parsePageRange(values.pages);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  const posInt = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number (got "${v}")`);
+    return n;
+  };
+  const concurrency = posInt('concurrency', values.concurrency);
+  const maxPages = posInt('max-pages', values['max-pages']);
+  const timeout = posInt('timeout', values.timeout);
+  const options: ParseOptions = {
+    pages: values.pages,
+    ocr,
+    password: values.password,
+    keepFurniture: !!values['keep-furniture'],
+    pageMarkers: !values['no-page-markers'],
+    mergeTables: !values['no-merge-tables'],
+  };
+  if (maxPages) options.maxPages = Math.floor(maxPages);
+  if (timeout) options.timeoutMs = Math.round(timeout * 1000);
+  return { values, positionals, format, options, concurrency: concurrency ? Math.floor(concurrency) : undefined };
+}
+
+// ---------- reading inputs ----------
+
+async function readStdin(limit: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new DocinlineError('file_too_large', `stdin is larger than the ${Math.round(limit / 1048576)} MiB limit`);
+    chunks.push(chunk as Buffer);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+async function fetchUrl(url: string, limit: number, timeoutMs: number): Promise<Uint8Array> {
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
+  } catch (e) {
+    throw new DocinlineError('fetch_failed', `could not fetch ${url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
+  }
+  if (!res.ok) throw new DocinlineError('fetch_failed', `could not fetch ${url}: HTTP ${res.status}`);
+  const declared = Number(res.headers.get('content-length') ?? 0);
+  if (declared > limit) throw new DocinlineError('file_too_large', `${url} is ${declared} bytes; the limit is ${limit}`);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.length;
+    if (size > limit) throw new DocinlineError('file_too_large', `${url} is larger than the limit of ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+const isUrl = (s: string) => /^https?:\/\//i.test(s);
+
+async function readInput(input: string, options: ParseOptions): Promise<Uint8Array> {
+  const limit = options.maxBytes ?? 100 * 1024 * 1024;
+  if (input === '-') return readStdin(limit);
+  if (isUrl(input)) return fetchUrl(input, limit, options.timeoutMs ?? 120_000);
+  let st;
+  try {
+    st = statSync(input);
+  } catch {
+    throw new DocinlineError('not_found', `no such file: ${input}`);
+  }
+  if (st.isDirectory()) throw new UsageError(`${input} is a folder: use --out DIR to convert a folder`);
+  if (st.size > limit) throw new DocinlineError('file_too_large', `${input} is ${st.size} bytes; the limit is ${limit}`);
+  return new Uint8Array(await readFile(input));
+}
+
+function stemOf(input: string): string {
+  if (input === '-') return 'stdin';
+  let name = input;
+  if (isUrl(input)) {
+    try {
+      name = decodeURIComponent(new URL(input).pathname.split('/').filter(Boolean).pop() ?? 'download');
+    } catch {
+      name = 'download';
+    }
+  }
+  const b = basename(name);
+  const e = extname(b);
+  return (e ? b.slice(0, -e.length) : b) || 'document';
+}
+
+function expandInputs(positionals: string[]): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const ent of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const p = join(dir, ent.name);
+      if (ent.isDirectory()) walk(p);
+      else if (ent.isFile() && INPUT_EXT.test(ent.name)) out.push(p);
+    }
+  };
+  for (const p of positionals) {
+    if (p !== '-' && !isUrl(p) && existsSync(p) && statSync(p).isDirectory()) walk(p);
+    else out.push(p);
+  }
+  return out;
+}
+
+// ---------- one document ----------
+
+let runtimePromise: Promise<ParseRuntime> | undefined;
+async function runtime(): Promise<ParseRuntime> {
+  return (runtimePromise ??= import('../index.js').then((m) => m.getDefaultRuntime()));
+}
+
+async function closeRuntime(): Promise<void> {
+  if (!runtimePromise) return;
+  const rt = await runtimePromise;
+  await rt.ocr?.close().catch(() => {});
+}
+
+async function convert(input: string, options: ParseOptions, format: OutputFormat): Promise<{ output: string; pages: number; warnings: string[] }> {
+  const { parseDocument } = await import('../../../src/parse.js');
+  const bytes = await readInput(input, options);
+  const result = await parseDocument(bytes, { ...options, filename: stemOf(input) }, await runtime());
+  const output = format === 'md' ? result.markdown : format === 'text' ? result.text : render(result.document, 'json');
+  return { output, pages: result.stats.pages, warnings: result.warnings };
+}
+
+function errorText(e: unknown): string {
+  if (isDocinlineError(e)) return `${e.message} (${e.code})`;
+  if (e instanceof UsageError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+async function runJob(job: Job, options: ParseOptions, format: OutputFormat): Promise<JobResult> {
+  try {
+    const r = await convert(job.input, options, format);
+    await writeFile(job.output, r.output);
+    return { input: job.input, ok: true, pages: r.pages, warnings: r.warnings };
+  } catch (e) {
+    return { input: job.input, ok: false, pages: 0, error: errorText(e) };
+  }
+}
+
+// ---------- worker thread ----------
+
+if (!isMainThread && (workerData as WorkerInit | undefined)?.docinlineParseWorker) {
+  const init = workerData as WorkerInit;
+  parentPort!.on('message', async (msg: Job | null) => {
+    if (msg === null) {
+      await closeRuntime();
+      parentPort!.close();
+      return;
+    }
+    parentPort!.postMessage(await runJob(msg, init.options, init.format));
+  });
+  // Load the engine while the first job is on its way.
+  void runtime();
+}
+
+// ---------- progress ----------
+
+class Progress {
+  private readonly tty: boolean;
+  private last = 0;
+  constructor(private readonly total: number, quiet: boolean, private readonly started: number) {
+    this.tty = !quiet && !!process.stderr.isTTY;
+  }
+  update(done: number, failed: number, pages: number, force = false): void {
+    if (!this.tty) return;
+    const now = Date.now();
+    if (!force && now - this.last < 100) return;
+    this.last = now;
+    const width = 28;
+    const filled = Math.round((done / Math.max(1, this.total)) * width);
+    const secs = (now - this.started) / 1000;
+    const rate = secs > 0 ? pages / secs : 0;
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${this.total} files, ${pages} pages, ${rate.toFixed(1)} pages/s${failed ? `, ${failed} failed` : ''}  `);
+  }
+  clear(): void {
+    if (this.tty) process.stderr.write('\r\x1b[K');
+  }
+}
+
+// ---------- many documents ----------
+
+async function runBatch(inputs: string[], outDir: string, options: ParseOptions, format: OutputFormat, concurrency: number, quiet: boolean): Promise<number> {
+  mkdirSync(outDir, { recursive: true });
+  const used = new Set<string>();
+  const jobs: Job[] = inputs.map((input) => {
+    let stem = stemOf(input);
+    for (let k = 2; used.has(stem.toLowerCase()); k++) stem = `${stemOf(input)}-${k}`;
+    used.add(stem.toLowerCase());
+    return { input, output: join(outDir, stem + EXT[format]) };
+  });
+  const started = Date.now();
+  const progress = new Progress(jobs.length, quiet, started);
+  let done = 0, failed = 0, pages = 0;
+  const failures: JobResult[] = [];
+  const onResult = (r: JobResult) => {
+    done++;
+    pages += r.pages;
+    if (!r.ok) {
+      failed++;
+      failures.push(r);
+      progress.clear();
+      process.stderr.write(`docinline: ${r.input}: ${r.error}\n`);
+    }
+    progress.update(done, failed, pages);
+  };
+  progress.update(0, 0, 0, true);
+  const n = Math.max(1, Math.min(concurrency, jobs.length));
+  if (n === 1) {
+    for (const job of jobs) onResult(await runJob(job, options, format));
+    await closeRuntime();
+  } else {
+    let next = 0;
+    const init: WorkerInit = { docinlineParseWorker: true, options, format };
+    await Promise.all(
+      Array.from({ length: n }, () => new Promise<void>((resolveLane) => {
+        const w = new Worker(new URL(import.meta.url), { workerData: init });
+        let current: Job | undefined;
+        const feed = () => {
+          current = next < jobs.length ? jobs[next++] : undefined;
+          w.postMessage(current ?? null);
+        };
+        w.on('message', (r: JobResult) => { onResult(r); feed(); });
+        w.on('error', (e) => {
+          // A crashed worker fails its document; the others go on.
+          if (current) onResult({ input: current.input, ok: false, pages: 0, error: `worker crashed: ${e.message}` });
+          current = undefined;
+        });
+        w.on('exit', () => resolveLane());
+        feed();
+      })),
+    );
+    // Documents a crashed lane never reached.
+    while (next < jobs.length) onResult(await runJob(jobs[next++], options, format));
+    await closeRuntime();
+  }
+  progress.clear();
+  const secs = (Date.now() - started) / 1000;
+  if (!quiet) {
+    process.stderr.write(
+      `${done} files, ${pages} pages, ${failed} failed in ${secs.toFixed(2)} s (${(pages / Math.max(secs, 0.001)).toFixed(1)} pages/s) → ${outDir}\n`,
+    );
+  }
+  return failed ? 1 : 0;
+}
+
+// ---------- entry ----------
+
+export async function run(args: string[]): Promise<number> {
+  let cli;
+  try {
+    cli = parseCli(args);
+  } catch (e) {
+    process.stderr.write(`docinline parse: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals, format, options } = cli;
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!positionals.length) {
+    process.stderr.write(`docinline parse: no input given\n\n${USAGE}`);
+    return 2;
+  }
+  const quiet = !!values.quiet;
+  const many = positionals.length > 1 || positionals.some((p) => p !== '-' && !isUrl(p) && existsSync(p) && statSync(p).isDirectory());
+  if (values.out !== undefined || many) {
+    if (values.out === undefined) {
+      process.stderr.write('docinline parse: several inputs (or a folder) need --out DIR\n');
+      return 2;
+    }
+    if (values.output !== undefined) {
+      process.stderr.write('docinline parse: use either -o FILE (one input) or --out DIR, not both\n');
+      return 2;
+    }
+    const inputs = expandInputs(positionals);
+    if (!inputs.length) {
+      process.stderr.write('docinline parse: no PDF or image files found in the inputs\n');
+      return 1;
+    }
+    const concurrency = cli.concurrency ?? Math.min(availableParallelism(), 8);
+    return runBatch(inputs, resolve(values.out), options, format, concurrency, quiet);
+  }
+  const input = positionals[0];
+  try {
+    const r = await convert(input, options, format);
+    if (values.output !== undefined) await writeFile(values.output, r.output);
+    else await new Promise<void>((res, rej) => process.stdout.write(r.output, (e) => (e ? rej(e) : res())));
+    if (!quiet) for (const w of r.warnings) process.stderr.write(`docinline: warning: ${w}\n`);
+    return 0;
+  } catch (e) {
+    process.stderr.write(`docinline: ${input}: ${errorText(e)}\n`);
+    return e instanceof UsageError ? 2 : 1;
+  } finally {
+    await closeRuntime();
+  }
+}
