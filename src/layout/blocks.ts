@@ -22,6 +22,24 @@ const boldShare = (line: Line) => {
   for (const w of line.words) { n += w.text.length; if (w.bold) b += w.text.length; }
   return n ? b / n : 0;
 };
+const italicShare = (line: Line) => {
+  let b = 0, n = 0;
+  for (const w of line.words) { n += w.text.length; if (w.italic) b += w.text.length; }
+  return n ? b / n : 0;
+};
+/** The font most of a line's characters are set in, and its share. */
+export function dominantFont(line: Line): { font: string; share: number } {
+  const count = new Map<string, number>();
+  let n = 0;
+  for (const w of line.words) {
+    const f = w.fontName ?? '';
+    count.set(f, (count.get(f) ?? 0) + w.text.length);
+    n += w.text.length;
+  }
+  let font = '', best = -1;
+  for (const [f, c] of count) if (c > best) { best = c; font = f; }
+  return { font, share: n ? best / n : 0 };
+}
 const monoShare = (line: Line) => {
   let b = 0, n = 0;
   for (const w of line.words) { n += w.text.length; if (w.monospace) b += w.text.length; }
@@ -36,7 +54,9 @@ interface Open {
   angle: number;
   size: number;
   bold: boolean;
+  italic: boolean;
   mono: boolean;
+  font: { font: string; share: number };
   /** Typical gap between its lines once it has two. */
   gap: number | null;
   list: boolean;
@@ -53,6 +73,8 @@ export function buildBlocks(lines: readonly Line[]): Block[] {
     const size = line.fontSize;
     const bold = boldShare(line) > 0.6;
     const mono = monoShare(line) > 0.6;
+    const italic = italicShare(line) > 0.9;
+    const font = dominantFont(line);
     const marker = startsWithListMarker(line.text);
     let best: Open | null = null, bestGap = Infinity;
     active = active.filter((o) => o.angle === angle && b.y0 - o.box.y1 < 4 * Math.max(size, o.size));
@@ -67,6 +89,10 @@ export function buildBlocks(lines: readonly Line[]): Block[] {
         const ratio = size / o.size;
         if (ratio < 0.85 || ratio > 1.18) continue;
         if (o.bold !== bold || o.mono !== mono) continue;
+        // An italic run-in title line above body text (or the reverse) is its own block.
+        if (o.italic !== italic && (o.lines.length === 1 || italic)) continue;
+        // A line wholly in another typeface (a sans run-in heading over serif text) starts a block.
+        if (o.font.font !== font.font && o.font.share >= 0.8 && font.share >= 0.8 && (o.lines.length === 1 || Math.abs(ratio - 1) > 0.04)) continue;
         const ov = Math.min(last.x1, b.x1) - Math.max(last.x0, b.x0);
         const aligned = Math.abs(last.x0 - b.x0) < 1.5 * em || (o.list && Math.abs(o.textX - b.x0) < 1.5 * em);
         if (!aligned && ov < 0.3 * Math.min(last.x1 - last.x0, b.x1 - b.x0)) continue;
@@ -89,7 +115,7 @@ export function buildBlocks(lines: readonly Line[]): Block[] {
       const second = localBox({ ...line, bbox: line.words[1].bbox });
       textX = second.x0;
     }
-    const o: Open = { lines: [line], boxes: [b], box: b, angle, size, bold, mono, gap: null, list: marker, textX };
+    const o: Open = { lines: [line], boxes: [b], box: b, angle, size, bold, italic, mono, font, gap: null, list: marker, textX };
     blocks.push(o);
     active.push(o);
   }
@@ -109,8 +135,9 @@ function toBlock(o: Open): Block {
 }
 
 /** Font statistics of a block, for heading detection. */
-export function blockStyle(block: Block): { size: number; bold: number; italic: number; chars: number } {
+export function blockStyle(block: Block): { size: number; bold: number; italic: number; chars: number; font: string } {
   let chars = 0, bold = 0, italic = 0, sizeSum = 0;
+  const fonts = new Map<string, number>();
   for (const line of block.lines ?? []) {
     for (const w of line.words) {
       const n = w.text.length;
@@ -118,7 +145,11 @@ export function blockStyle(block: Block): { size: number; bold: number; italic: 
       sizeSum += n * w.fontSize;
       if (w.bold) bold += n;
       if (w.italic) italic += n;
+      const f = w.fontName ?? '';
+      fonts.set(f, (fonts.get(f) ?? 0) + n);
     }
   }
-  return { size: chars ? sizeSum / chars : 0, bold: chars ? bold / chars : 0, italic: chars ? italic / chars : 0, chars };
+  let font = '', best = -1;
+  for (const [f, c] of fonts) if (c > best) { best = c; font = f; }
+  return { size: chars ? sizeSum / chars : 0, bold: chars ? bold / chars : 0, italic: chars ? italic / chars : 0, chars, font };
 }

@@ -13,19 +13,28 @@ const NUMBERED_RE = /^((\d{1,2})(\.\d{1,2}){0,4})\.?\s+\S/u;
 
 const sizeKey = (size: number) => Math.round(size * 2) / 2;
 
-/** The size most characters of the document are set in. */
-export function bodyFontSize(pages: readonly Page[]): number {
+/** The size (and the font) most characters of the document are set in. */
+export function bodyStyle(pages: readonly Page[]): { size: number; font: string } {
   const hist = new Map<number, number>();
+  const fonts = new Map<string, number>();
   for (const p of pages) for (const b of p.blocks) {
     if (b.furniture || (b.type !== 'paragraph' && b.type !== 'list-item')) continue;
     for (const l of b.lines ?? []) for (const w of l.words) {
       const k = sizeKey(w.fontSize);
       hist.set(k, (hist.get(k) ?? 0) + w.text.length);
+      const f = w.fontName ?? '';
+      fonts.set(f, (fonts.get(f) ?? 0) + w.text.length);
     }
   }
   let best = 0, bestN = -1;
   for (const [k, n] of hist) if (n > bestN || (n === bestN && k < best)) { best = k; bestN = n; }
-  return best || 10;
+  let font = '', fontN = -1;
+  for (const [f, n] of fonts) if (n > fontN) { font = f; fontN = n; }
+  return { size: best || 10, font };
+}
+
+export function bodyFontSize(pages: readonly Page[]): number {
+  return bodyStyle(pages).size;
 }
 
 export interface HeadingCandidate {
@@ -35,14 +44,14 @@ export interface HeadingCandidate {
   numbering?: number;
 }
 
-export function isHeadingLike(block: Block, body: number): HeadingCandidate | null {
+export function isHeadingLike(block: Block, body: number, bodyFont = ''): HeadingCandidate | null {
   if (block.type !== 'paragraph' || block.furniture) return null;
   const text = block.text.trim();
   const lines = block.lines?.length ?? 1;
   if (!text || text.length > 200 || lines > 4) return null;
   if (!/\p{L}/u.test(text)) return null;
   if (CAPTION_RE.test(text)) return null;
-  if (parseListMarker(text) && !NUMBERED_RE.test(text)) return null;
+  if (parseListMarker(text)?.ordered === false) return null;
   const st = blockStyle(block);
   const larger = st.size >= body * 1.12 && st.size >= body + 0.8;
   const bold = st.bold >= 0.8 && st.size >= body * 0.92;
@@ -51,6 +60,14 @@ export function isHeadingLike(block: Block, body: number): HeadingCandidate | nu
   if (larger && text.length <= 160 && !(endsLikeSentence && lines > 1)) {
     return { block, size: st.size, bold: st.bold >= 0.8, numbering: num ? num[1].split('.').length : undefined };
   }
+  // A short line in another typeface, a little larger than the body: a heading in a sans/serif contrast.
+  if (bodyFont && st.font && st.font !== bodyFont && st.size >= body * 1.05 && lines === 1 && text.length <= 100 && !endsLikeSentence && !/:$/.test(text)) {
+    return { block, size: st.size, bold: st.bold >= 0.8, numbering: num ? num[1].split('.').length : undefined };
+  }
+  // A short italic line standing alone at body size: a run-in section title.
+  if (st.italic >= 0.9 && lines === 1 && text.length <= 80 && st.size >= body * 0.95 && !endsLikeSentence && !/:$/.test(text)) {
+    return { block, size: st.size, bold: false, numbering: undefined };
+  }
   if (bold && lines <= 2 && text.length <= 120 && !endsLikeSentence && !/:$/.test(text)) {
     return { block, size: st.size, bold: true, numbering: num ? num[1].split('.').length : undefined };
   }
@@ -58,12 +75,12 @@ export function isHeadingLike(block: Block, body: number): HeadingCandidate | nu
 }
 
 export function classifyHeadings(pages: readonly Page[]): void {
-  const body = bodyFontSize(pages);
+  const { size: body, font: bodyFont } = bodyStyle(pages);
   const found: HeadingCandidate[] = [];
   for (const p of pages) {
     const blocks = p.blocks.filter((b) => !b.furniture);
     for (let i = 0; i < blocks.length; i++) {
-      const h = isHeadingLike(blocks[i], body);
+      const h = isHeadingLike(blocks[i], body, bodyFont);
       if (!h) continue;
       // "1. Item" followed or preceded by more items in the same style is a list, not a heading.
       if (parseListMarker(blocks[i].text) && [blocks[i - 1], blocks[i + 1]].some((o) => o && parseListMarker(o.text) && sameStyle(o, blocks[i]))) continue;

@@ -95,6 +95,9 @@ function gutterCuts(rows: Row[], ri: number, opt: Required<LineOptions>): number
     const em = Math.max(a.size, b.size);
     const gap = b.b.x0 - a.b.x1;
     if (gap < opt.gutterMinGap * em) continue;
+    // Text does not go on in another size after a wide gap: that is a label or another column.
+    const ratio = Math.max(a.size, b.size) / Math.max(0.1, Math.min(a.size, b.size));
+    if (ratio > 1.15 && gap >= 1.5 * em) { cuts.push(k); continue; }
     const c = (a.b.x1 + b.b.x0) / 2;
     const d = Math.min(gap / 2 - 0.01, 0.25 * em);
     let support = 0;
@@ -177,7 +180,7 @@ function makeLine(ws: LWord[], angle: number): Line {
 
 /** Groups words into lines (segments of rows cut at column gutters), top to bottom per rotation. */
 export function buildLines(words: readonly Word[], options: LineOptions = {}): Line[] {
-  const opt: Required<LineOptions> = { gutterMinGap: options.gutterMinGap ?? 1.0, gutterMinSide: options.gutterMinSide ?? 6 };
+  const opt: Required<LineOptions> = { gutterMinGap: options.gutterMinGap ?? 1.0, gutterMinSide: options.gutterMinSide ?? 3.5 };
   const byAngle = new Map<number, LWord[]>();
   for (const w of words) {
     if (!w.text) continue;

@@ -7,7 +7,7 @@ import { detectTables, type TableCandidate } from './tables/index.js';
 import { buildLines } from './lines.js';
 import { buildBlocks } from './blocks.js';
 import { readingOrder } from './order.js';
-import { figureBlocks, markCaptions } from './figures.js';
+import { absorbFigureLabels, figureBlocks, markCaptions } from './figures.js';
 
 export interface PageLayoutResult {
   page: Page;
@@ -37,10 +37,12 @@ export function layoutPage(sp: SourcePage): PageLayoutResult {
       blocks.push({ type: 'caption', text: t.caption.text, bbox: t.caption.bbox });
     }
   }
+  const figures = figureBlocks(sp);
+  absorbFigureLabels(figures, sp.words, claimed);
   const words = claimed.size ? sp.words.filter((_, i) => !claimed.has(i)) : sp.words;
   const textBlocks = buildBlocks(buildLines(words));
   markCaptions(textBlocks);
-  blocks.push(...textBlocks, ...figureBlocks(sp));
+  blocks.push(...textBlocks, ...figures);
   let rtlChars = 0, chars = 0;
   for (const w of words) { chars += w.text.length; if (w.dir === 'rtl') rtlChars += w.text.length; }
   const order = readingOrder(blocks, { rtl: rtlChars * 2 > chars });

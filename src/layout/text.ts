@@ -8,6 +8,7 @@ const LIG_RE = /[\ufb00-\ufb06]/g;
 
 /** Expands typographic ligatures, drops soft hyphens and zero-width marks, folds odd spaces. */
 export function normalizeText(s: string): string {
+  if (/[\u0600-\u06ff]/.test(s)) s = fixLamAlef(s);
   return s
     .replace(LIG_RE, (c) => LIGATURES[c] ?? c)
     .replace(/[\u00ad\u200b\u200c\u200d\u2060\ufeff]/g, '')
@@ -15,8 +16,9 @@ export function normalizeText(s: string): string {
     .replace(/\p{Cc}/gu, (c) => (c === '\n' || c === '\t' ? c : ''));
 }
 
-const CJK_CHAR = /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]/u;
-export const isCjk = (ch: string) => CJK_CHAR.test(ch);
+/** Scripts written without spaces between words (Chinese, Japanese); Korean Hangul uses spaces. */
+const CJK_CHAR = /[\u2e80-\u2fff\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3190-\u31ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]/u;
+export const isCjk = (ch: string | undefined) => !!ch && CJK_CHAR.test(ch);
 
 const HYPHENS = new Set(['-', '\u2010', '\u00ad']);
 
@@ -59,4 +61,13 @@ export function collapseLetterSpacing(tokens: { text: string; gapBefore: number 
   let out = tokens[0].text;
   for (let i = 1; i < tokens.length; i++) out += (tokens[i].gapBefore > small * 1.8 + 0.5 ? ' ' : '') + tokens[i].text;
   return out;
+}
+
+/**
+ * pdf.js reverses right-to-left runs after mapping glyphs to text, so a lam-alef ligature mapped to two
+ * letters comes out backwards: "لأ" as "أل". After an alef ("ا" + "أل") that order cannot occur in
+ * Arabic, so it is put back ("الأ").
+ */
+export function fixLamAlef(s: string): string {
+  return s.replace(/ا([أإآ])ل/g, 'ال$1');
 }

@@ -62,6 +62,7 @@ export function textItemsToWords(input: TextLayerInput): Word[] {
   const { items, styles, viewportTransform: vt } = input;
   const words: Word[] = [];
   const styleCache = new Map<string, FontStyle>();
+  const proportional = proportionalFonts(items, vt);
   for (const item of items) {
     if (typeof item.str !== 'string') continue;
     if (!item.str.trim()) {
@@ -84,7 +85,12 @@ export function textItemsToWords(input: TextLayerInput): Word[] {
     const asc = clamp(style.ascent ?? 0.8, 0.55, 1.05);
     const desc = clamp(style.descent ?? -0.2, -0.4, 0);
     let fs = styleCache.get(item.fontName);
-    if (!fs) styleCache.set(item.fontName, (fs = input.fontStyle(item.fontName)));
+    if (!fs) {
+      fs = input.fontStyle(item.fontName);
+      // The fixed-pitch flag is often set on proportional fonts; believe the measured advances.
+      if (fs.monospace && proportional.has(item.fontName)) fs = { ...fs, monospace: false };
+      styleCache.set(item.fontName, fs);
+    }
     const dir: TextDirection = item.dir === 'rtl' ? 'rtl' : 'ltr';
 
     const chars = Array.from(item.str);
@@ -138,3 +144,22 @@ export function textItemsToWords(input: TextLayerInput): Word[] {
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;
+
+/** Fonts whose runs advance by different amounts per character: not monospaced, whatever they claim. */
+function proportionalFonts(items: PdfTextItem[], vt: number[]): Set<string> {
+  const ratios = new Map<string, { min: number; max: number }>();
+  for (const it of items) {
+    const n = it.str?.length ?? 0;
+    if (n < 3 || !(it.width > 0)) continue;
+    const m = multiply(vt, it.transform);
+    const size = Math.hypot(m[2], m[3]);
+    if (!(size > 0)) continue;
+    const r = it.width / (n * size);
+    const cur = ratios.get(it.fontName);
+    if (!cur) ratios.set(it.fontName, { min: r, max: r });
+    else { cur.min = Math.min(cur.min, r); cur.max = Math.max(cur.max, r); }
+  }
+  const out = new Set<string>();
+  for (const [name, { min, max }] of ratios) if (max > min * 1.12) out.add(name);
+  return out;
+}

@@ -10,24 +10,29 @@ import { renderTableMarkdown } from './table.js';
 /** Underscores would turn into emphasis. */
 export const escapeMarkdown = (s: string) => s.replace(/_/g, '\\_');
 
-function listMarker(b: Block): string {
+/** Markdown list marker, or null when the printed one ("a)", "(iv)") has no Markdown form. */
+function listMarker(b: Block): string | null {
   if (!b.ordered) return '-';
-  const m = b.marker?.match(/^\(?(\d+)[.)]$/);
-  return m ? `${m[1]}.` : `- ${b.marker ?? ''}`.trimEnd();
+  return b.marker && /^\d{1,9}[.)]$/.test(b.marker) ? b.marker : null;
 }
 
 export function renderBlockMarkdown(b: Block): string {
   switch (b.type) {
     case 'heading':
       return '#'.repeat(Math.max(1, Math.min(6, b.level ?? 2))) + ' ' + escapeMarkdown(b.text);
-    case 'list-item':
-      return '    '.repeat(b.depth ?? 0) + listMarker(b) + ' ' + escapeMarkdown(b.text);
+    case 'list-item': {
+      const m = listMarker(b);
+      // Printed markers Markdown cannot express stay as text, unindented (indentation would be code).
+      if (m === null) return `${b.marker ?? ''} ${escapeMarkdown(b.text)}`.trim();
+      return '    '.repeat(b.depth ?? 0) + m + ' ' + escapeMarkdown(b.text);
+    }
     case 'code':
       return '```\n' + b.text.replace(/```/g, '`\u200b``') + '\n```';
     case 'formula':
       return '$$\n' + b.text + '\n$$';
     case 'figure':
-      return b.text ? `<!-- image: ${b.text.replace(/--/g, '- -')} -->` : '<!-- image -->';
+      // Labels inside the picture stay in the JSON; Markdown marks the picture's place.
+      return '<!-- image -->';
     case 'table':
       return b.table ? renderTableMarkdown(b.table, escapeMarkdown) : escapeMarkdown(b.text);
     default:
