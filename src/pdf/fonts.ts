@@ -10,9 +10,9 @@ export interface FontStyle {
   monospace: boolean;
 }
 
-const BOLD = /(bold|black|heavy|semibold|demibold|demi\b|extrabold|ultrabold|[-,_ ]b$|[-,]bd$|[a-z]bd$|-sb$|-eb$|cmbx|cmb\d|lmroman\d*-bold)/i;
-const ITALIC = /(italic|oblique|slanted|[-,_ ]it$|[-,]i$|[a-z]it$|cmti|cmsl|cmmi|-bi$)/i;
-const MONO = /(mono|courier|consol|typewriter|cmtt|lmmono|fixed|menlo|inconsolata|sfmono|code)/i;
+const BOLD = /(bold|black|heavy|semibold|demibold|demi\b|extrabold|ultrabold|[-,_ ]b$|[-,]bd$|[a-z]bd$|-sb$|-eb$|cmbx|cmb\d|sfbx|sfb\d|^bx\d|lmroman\d*-bold)/i;
+const ITALIC = /(italic|oblique|slanted|[-,_ ]it$|[-,]i$|[a-z]it$|cmti|cmsl|cmmi|sfti|sfsl|-bi$)/i;
+const MONO = /(mono|courier|consol|typewriter|cmtt|sftt|lmmono|fixed|menlo|inconsolata|sfmono|code)/i;
 
 /** Subset prefixes ("ABCDEF+") carry no style information. */
 export function baseFontName(name: string): string {

@@ -36,7 +36,8 @@ export function renderBlockMarkdown(b: Block): string {
     case 'table':
       return b.table ? renderTableMarkdown(b.table, escapeMarkdown) : escapeMarkdown(b.text);
     default:
-      return escapeMarkdown(b.text);
+      // A paragraph that starts like a heading or quote marker must not turn into one.
+      return escapeMarkdown(b.text).replace(/^(#{1,6}(?=\s|$)|>)/, '\\$1');
   }
 }
 
