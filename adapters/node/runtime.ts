@@ -5,18 +5,31 @@
  */
 import type { ImageCodec, OcrEngine, PageRenderer, ParseRuntime, PdfDriver } from '../../src/ports/parsing.js';
 import { createNodePdfDriver } from './pdf.js';
+import { SharpImageCodec } from './images-sharp.js';
+import { TesseractOcrEngine, type TesseractEngineOptions } from './ocr-tesseract.js';
+import { CanvasPageRenderer } from './render-canvas.js';
 
 export interface NodeRuntimeOptions {
   pdf?: PdfDriver;
   images?: ImageCodec;
   ocr?: OcrEngine;
   renderer?: PageRenderer;
+  /**
+   * OCR parts not passed in are created (sharp codec, tesseract.js pool, pdf.js+canvas renderer) with
+   * these settings; `false` = a runtime without OCR. The pool's threads start on first use and do not
+   * keep the process alive while idle; `runtime.ocr.close()` ends them.
+   */
+  ocrDefaults?: TesseractEngineOptions | false;
 }
 
 export function createNodeRuntime(opts: NodeRuntimeOptions = {}): ParseRuntime {
   const runtime: ParseRuntime = { pdf: opts.pdf ?? createNodePdfDriver() };
-  if (opts.images) runtime.images = opts.images;
-  if (opts.ocr) runtime.ocr = opts.ocr;
-  if (opts.renderer) runtime.renderer = opts.renderer;
+  const defaults = opts.ocrDefaults === false ? null : (opts.ocrDefaults ?? {});
+  const images = opts.images ?? (defaults ? new SharpImageCodec() : undefined);
+  const ocr = opts.ocr ?? (defaults ? new TesseractOcrEngine(defaults) : undefined);
+  const renderer = opts.renderer ?? (defaults ? new CanvasPageRenderer() : undefined);
+  if (images) runtime.images = images;
+  if (ocr) runtime.ocr = ocr;
+  if (renderer) runtime.renderer = renderer;
   return runtime;
 }

@@ -60,12 +60,22 @@ export interface OcrResult {
   rotation: number;
   /** Mean word confidence 0..100. */
   confidence: number;
+  /** Script OSD reported when it was consulted (e.g. "Han", "Latin"). */
+  script?: string;
+  /** Languages the words were finally read with (a pack may be added for the detected script). */
+  languages?: string[];
 }
 
 export interface OcrEngine {
-  recognize(image: RasterImage, opts: { languages: string[]; signal?: AbortSignal; detectOrientation?: boolean }): Promise<OcrResult>;
+  /**
+   * Word boxes are in the upright image: the passed image turned clockwise by `rotation`.
+   * `timeoutMs` is the budget for this image (engines have a default).
+   */
+  recognize(image: RasterImage, opts: { languages: string[]; signal?: AbortSignal; detectOrientation?: boolean; timeoutMs?: number }): Promise<OcrResult>;
   /** Languages this engine can load right now. */
   languages(): string[];
+  /** Images it recognises at once (pool size); callers use it to bound their own fan-out. */
+  readonly concurrency?: number;
   close(): Promise<void>;
 }
 

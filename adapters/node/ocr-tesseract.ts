@@ -1,0 +1,444 @@
+/**
+ * OcrEngine on tesseract.js: a pool of worker threads created once and reused, a bounded queue, a time
+ * budget per image, automatic page segmentation with orientation detection, and language data read
+ * from `@tesseract.js-data/<lang>` packages (never from the network).
+ */
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import type { Worker as ThreadWorker } from 'node:worker_threads';
+import Tesseract from 'tesseract.js';
+import { DocinlineError } from '../../src/errors.js';
+import type { Word } from '../../src/model/document.js';
+import type { OcrEngine, OcrResult, RasterImage } from '../../src/ports/parsing.js';
+import { normalizeQuarterTurn, rotateBox, type QuarterTurn } from '../../src/ocr/geometry.js';
+import { isValidLanguageCode, languageForScript, spaceBetween } from '../../src/ocr/script.js';
+
+const require = createRequire(import.meta.url);
+
+export interface TesseractEngineOptions {
+  /** Worker threads; 0 or absent = the number of CPUs. */
+  workers?: number;
+  /** Images waiting for a worker before `recognize` fails with `server_overloaded`. */
+  maxQueue?: number;
+  /** Time budget for one image; the worker is killed and replaced when it runs over. */
+  timeoutMs?: number;
+  /** Extra folders holding `<lang>.traineddata[.gz]`, searched before the npm packages. */
+  dataDirs?: string[];
+  /** Add a language pack when OSD finds a script the requested languages cannot read (default on). */
+  autoScript?: boolean;
+  /** Below this mean word confidence a page is checked for another script (default 65). */
+  scriptCheckBelow?: number;
+}
+
+interface Slot {
+  id: number;
+  worker: Tesseract.Worker | null;
+  starting: Promise<Tesseract.Worker> | null;
+  /** Languages the worker is initialised with, '+'-joined. */
+  langs: string;
+  psm: string;
+  busy: boolean;
+  /** Set when the thread died or was killed mid-job. */
+  onDeath: ((e: unknown) => void) | null;
+  thread: ThreadWorker | null;
+}
+
+interface Waiter {
+  resolve: (s: Slot) => void;
+  reject: (e: unknown) => void;
+  langs: string;
+  cleanup: () => void;
+}
+
+/** Tesseract's pixel reader takes files; binary PGM is the cheapest file to produce from raw pixels. */
+function toPgm(img: RasterImage): Uint8Array {
+  const { width, height, channels, data } = img;
+  const header = new TextEncoder().encode(`P5\n${width} ${height}\n255\n`);
+  const out = new Uint8Array(header.length + width * height);
+  out.set(header, 0);
+  if (channels === 1) {
+    out.set(data.subarray(0, width * height), header.length);
+  } else {
+    for (let i = 0, o = header.length; i < width * height; i++, o++) {
+      const p = i * channels;
+      const y = (data[p]! * 299 + data[p + 1]! * 587 + data[p + 2]! * 114) / 1000;
+      out[o] = channels === 4 ? Math.round(255 - ((255 - y) * data[p + 3]!) / 255) : Math.round(y);
+    }
+  }
+  return out;
+}
+
+type TBlock = { paragraphs: { is_ltr: boolean; lines: TLine[] }[] };
+type TLine = {
+  bbox: { x0: number; y0: number; x1: number; y1: number };
+  baseline: { x0: number; y0: number; x1: number; y1: number };
+  rowAttributes?: { rowHeight: number };
+  words: { text: string; confidence: number; bbox: { x0: number; y0: number; x1: number; y1: number } }[];
+};
+
+/**
+ * With PSM 1 tesseract turns sideways text upright internally but reports boxes in the image as
+ * given; the direction of the line baselines tells which way the text runs.
+ */
+function orientationFromBaselines(blocks: TBlock[]): QuarterTurn {
+  const votes = [0, 0, 0, 0];
+  for (const b of blocks) for (const p of b.paragraphs) for (const l of p.lines) {
+    const dx = l.baseline.x1 - l.baseline.x0;
+    const dy = l.baseline.y1 - l.baseline.y0;
+    const len = Math.hypot(dx, dy);
+    if (len < 1) continue;
+    const weight = len * Math.max(1, l.words.length);
+    if (Math.abs(dx) >= Math.abs(dy)) votes[dx > 0 ? 0 : 2]! += weight;
+    else votes[dy < 0 ? 1 : 3]! += weight; // running upwards: turn clockwise by 90
+  }
+  let best = 0;
+  for (let i = 1; i < 4; i++) if (votes[i]! > votes[best]!) best = i;
+  return (best * 90) as QuarterTurn;
+}
+
+function wordsFromBlocks(blocks: TBlock[], width: number, height: number, rotation: QuarterTurn): Word[] {
+  const words: Word[] = [];
+  for (const b of blocks) for (const p of b.paragraphs) for (const l of p.lines) {
+    const lineWords = l.words.filter((w) => w.text.trim());
+    const lineBox = rotateBox(l.bbox, rotation, width, height);
+    // One size per line: per-word box heights swing with ascenders ("a" vs "Th").
+    const rowHeight = l.rowAttributes?.rowHeight;
+    const fontSize = rowHeight && rowHeight > 0 ? rowHeight : lineBox.y1 - lineBox.y0;
+    const baseline = rotation === 0 && l.baseline.y0 > 0 ? (l.baseline.y0 + l.baseline.y1) / 2 : undefined;
+    lineWords.forEach((w, i) => {
+      const text = w.text.trim();
+      const next = lineWords[i + 1];
+      const word: Word = {
+        text,
+        bbox: rotateBox(w.bbox, rotation, width, height),
+        fontSize,
+        confidence: w.confidence,
+        spaceAfter: next ? spaceBetween(text, next.text.trim()) : false,
+      };
+      if (baseline !== undefined) word.baseline = baseline;
+      if (!p.is_ltr) word.dir = 'rtl';
+      words.push(word);
+    });
+  }
+  return words;
+}
+
+function meanConfidence(words: Word[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const w of words) {
+    const len = [...w.text].length;
+    sum += (w.confidence ?? 0) * len;
+    n += len;
+  }
+  return n ? sum / n : 0;
+}
+
+export class TesseractOcrEngine implements OcrEngine {
+  readonly concurrency: number;
+  private readonly slots: Slot[];
+  private readonly queue: Waiter[] = [];
+  private readonly maxQueue: number;
+  private readonly timeoutMs: number;
+  private readonly files: Record<string, string>;
+  private readonly langPath: string;
+  private readonly autoScript: boolean;
+  private readonly scriptCheckBelow: number;
+  private osdData: Uint8Array | null = null;
+  private closed = false;
+
+  constructor(opts: TesseractEngineOptions = {}) {
+    this.concurrency = Math.max(1, opts.workers || availableParallelism());
+    this.maxQueue = opts.maxQueue ?? this.concurrency * 32;
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.autoScript = opts.autoScript ?? true;
+    this.scriptCheckBelow = opts.scriptCheckBelow ?? 65;
+    this.files = discoverLanguages(opts.dataDirs ?? []);
+    this.langPath = 'docinline-tessdata:' + Buffer.from(JSON.stringify(this.files)).toString('base64url');
+    this.slots = Array.from({ length: this.concurrency }, (_, id) => ({
+      id, worker: null, starting: null, langs: '', psm: '', busy: false, onDeath: null, thread: null,
+    }));
+  }
+
+  languages(): string[] {
+    return Object.keys(this.files).filter((l) => l !== 'osd').sort();
+  }
+
+  /** Starts the workers ahead of the first image (optional: they start on demand). */
+  async warmUp(languages: string[] = ['eng']): Promise<void> {
+    const langs = this.checkLanguages(languages).join('+');
+    await Promise.all(this.slots.map(async (slot) => {
+      if (slot.busy) return;
+      slot.busy = true;
+      try { await this.ensureWorker(slot, langs); } finally { this.release(slot); }
+    }));
+  }
+
+  async recognize(
+    image: RasterImage,
+    opts: { languages: string[]; signal?: AbortSignal; detectOrientation?: boolean; timeoutMs?: number },
+  ): Promise<OcrResult> {
+    if (this.closed) throw new DocinlineError('ocr_unavailable', 'The OCR engine has been shut down');
+    if (!image.width || !image.height) throw new DocinlineError('invalid_document', 'The image is empty (zero width or height)');
+    const langs = this.checkLanguages(opts.languages);
+    opts.signal?.throwIfAborted();
+    const pgm = toPgm(image);
+    const psm = opts.detectOrientation === false ? '3' : '1';
+    const budget = opts.timeoutMs ?? this.timeoutMs;
+
+    const slot = await this.acquire(langs.join('+'), opts.signal);
+    try {
+      slot.thread?.ref();
+      return await this.withBudget(slot, budget, opts.signal, async () => {
+        let result = await this.run(slot, pgm, langs.join('+'), psm, image);
+        const installed = this.languages();
+        if (this.autoScript && meanConfidence(result.words) < this.scriptCheckBelow && this.files.osd) {
+          const script = await this.detectScript(slot, pgm);
+          const extra = languageForScript(script, installed, langs);
+          if (extra) {
+            const second = await this.run(slot, pgm, [extra, ...langs].join('+'), psm, image);
+            if (meanConfidence(second.words) > meanConfidence(result.words)) result = { ...second, script: script ?? undefined, languages: [extra, ...langs] };
+          }
+          if (!result.script && script) result.script = script;
+        }
+        return result;
+      });
+    } finally {
+      this.release(slot);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const w of this.queue.splice(0)) {
+      w.cleanup();
+      w.reject(new DocinlineError('aborted', 'The OCR engine was shut down'));
+    }
+    await Promise.all(this.slots.map((s) => this.kill(s)));
+  }
+
+  // ---- languages ----
+
+  private checkLanguages(languages: string[]): string[] {
+    const langs = [...new Set(languages.length ? languages : ['eng'])];
+    for (const l of langs) {
+      if (!isValidLanguageCode(l) || l === 'osd' || !this.files[l]) {
+        throw new DocinlineError(
+          'ocr_unavailable',
+          `OCR language "${String(l).slice(0, 40)}" is not installed (available: ${this.languages().join(', ') || 'none'}; add the npm package @tesseract.js-data/<lang>)`,
+          { param: 'languages' },
+        );
+      }
+    }
+    return langs;
+  }
+
+  // ---- pool ----
+
+  private acquire(langs: string, signal?: AbortSignal): Promise<Slot> {
+    const free = this.slots.filter((s) => !s.busy);
+    const slot = free.find((s) => s.langs === langs) ?? free.find((s) => !s.worker) ?? free[0];
+    if (slot) {
+      slot.busy = true;
+      return Promise.resolve(slot);
+    }
+    if (this.queue.length >= this.maxQueue) {
+      return Promise.reject(new DocinlineError('server_overloaded', 'Too many images are waiting for OCR; try again later', { headers: { 'retry-after': '5' } }));
+    }
+    return new Promise<Slot>((resolve, reject) => {
+      const onAbort = () => {
+        const i = this.queue.indexOf(waiter);
+        if (i >= 0) this.queue.splice(i, 1);
+        reject(new DocinlineError('aborted', 'OCR was cancelled while waiting for a worker'));
+      };
+      const waiter: Waiter = { resolve, reject, langs, cleanup: () => signal?.removeEventListener('abort', onAbort) };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.queue.push(waiter);
+    });
+  }
+
+  private release(slot: Slot): void {
+    slot.busy = false;
+    // Idle workers do not keep the process alive: a CLI or a test that forgets close() still exits.
+    slot.thread?.unref();
+    if (this.closed) return;
+    const next = this.queue.shift();
+    if (next) {
+      next.cleanup();
+      slot.busy = true;
+      next.resolve(slot);
+    }
+  }
+
+  private async kill(slot: Slot): Promise<void> {
+    const w = slot.worker;
+    slot.worker = null;
+    slot.thread = null;
+    slot.starting = null;
+    slot.langs = '';
+    slot.psm = '';
+    if (w) await w.terminate().catch(() => undefined);
+  }
+
+  /** Runs `fn` on `slot`; past the budget or on abort the worker thread is killed (wasm cannot be interrupted). */
+  private withBudget<T>(slot: Slot, ms: number, signal: AbortSignal | undefined, fn: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const finish = (err: unknown, value?: T) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        slot.onDeath = null;
+        if (err !== undefined) reject(err);
+        else resolve(value as T);
+      };
+      const timer = setTimeout(() => {
+        void this.kill(slot);
+        finish(new DocinlineError('parse_timeout', `OCR of one image took longer than ${ms} ms`));
+      }, ms);
+      const onAbort = () => {
+        void this.kill(slot);
+        finish(new DocinlineError('aborted', 'OCR was cancelled'));
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      slot.onDeath = (e) => finish(new DocinlineError('ocr_failed', 'The OCR worker stopped unexpectedly', { cause: e }));
+      fn().then((v) => finish(undefined, v), (e) => finish(e instanceof DocinlineError ? e : new DocinlineError('ocr_failed', `OCR failed: ${String(e).slice(0, 200)}`, { cause: e })));
+    });
+  }
+
+  private async ensureWorker(slot: Slot, langs: string): Promise<Tesseract.Worker> {
+    if (!slot.worker) {
+      if (!slot.starting) {
+        slot.starting = this.startWorker(slot, langs);
+        slot.starting.catch(() => { slot.starting = null; });
+      }
+      await slot.starting;
+    }
+    const worker = slot.worker!;
+    if (slot.langs !== langs) {
+      // osd is a legacy-engine model; everything else runs on the LSTM engine.
+      await worker.reinitialize(langs, langs === 'osd' ? Tesseract.OEM.TESSERACT_ONLY : Tesseract.OEM.LSTM_ONLY);
+      slot.langs = langs;
+      slot.psm = '';
+      await worker.setParameters(QUIET);
+    }
+    return worker;
+  }
+
+  private async startWorker(slot: Slot, langs: string): Promise<Tesseract.Worker> {
+    const worker = await Tesseract.createWorker(langs, Tesseract.OEM.LSTM_ONLY, {
+      workerPath: workerScript(),
+      langPath: this.langPath,
+      gzip: true,
+      cacheMethod: 'none',
+      // The legacy code is what orientation/script detection runs on; recognition stays LSTM-only.
+      legacyCore: true,
+      legacyLang: false,
+      // Without a handler tesseract.js rethrows worker errors from an event callback, killing the process.
+      errorHandler: () => undefined,
+      logger: () => undefined,
+    });
+    const thread = (worker as unknown as { worker: ThreadWorker }).worker;
+    const died = (e: unknown) => {
+      if (slot.worker === worker) {
+        slot.worker = null;
+        slot.thread = null;
+        slot.starting = null;
+        slot.langs = '';
+      }
+      slot.onDeath?.(e);
+    };
+    thread.on('error', died);
+    slot.thread = thread;
+    thread.on('exit', (code) => { if (slot.worker === worker) died(new Error(`OCR worker exited with code ${code}`)); });
+    if (this.files.osd) await worker.FS('writeFile', ['./osd.traineddata', this.osd()]);
+    await worker.setParameters(QUIET);
+    slot.worker = worker;
+    slot.langs = langs;
+    slot.psm = '';
+    return worker;
+  }
+
+  private osd(): Uint8Array {
+    if (!this.osdData) {
+      const raw = readFileSync(this.files.osd!);
+      this.osdData = raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw;
+    }
+    return this.osdData;
+  }
+
+  private async run(slot: Slot, pgm: Uint8Array, langs: string, psm: string, image: RasterImage): Promise<OcrResult> {
+    const worker = await this.ensureWorker(slot, langs);
+    if (slot.psm !== psm) {
+      await worker.setParameters({ tessedit_pageseg_mode: psm as Tesseract.PSM });
+      slot.psm = psm;
+    }
+    // The pixels are copied for the worker: the caller keeps its buffer.
+    const res = await worker.recognize(Buffer.from(pgm.buffer, pgm.byteOffset, pgm.byteLength), {}, { text: false, blocks: true });
+    const blocks = (res.data.blocks ?? []) as unknown as TBlock[];
+    const rotation = psm === '1' ? orientationFromBaselines(blocks) : 0;
+    const words = wordsFromBlocks(blocks, image.width, image.height, rotation);
+    return { words, rotation: normalizeQuarterTurn(rotation), confidence: meanConfidence(words), languages: langs.split('+') };
+  }
+
+  /** OSD's script guess, on the same worker: initialise the legacy `osd` model, detect, switch back lazily. */
+  private async detectScript(slot: Slot, pgm: Uint8Array): Promise<string | null> {
+    const worker = await this.ensureWorker(slot, 'osd');
+    await worker.setParameters({ ...QUIET, min_characters_to_try: '10' });
+    try {
+      const d = await worker.detect(Buffer.from(pgm.buffer, pgm.byteOffset, pgm.byteLength));
+      return d.data.script ?? null;
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** Tesseract prints diagnostics ("Estimating resolution as ...") to stderr unless told otherwise. */
+const QUIET = { debug_file: '/dev/null' } as unknown as Partial<Tesseract.WorkerParams>;
+
+function workerScript(): string {
+  // Beside this module in the source tree; from dist/adapters/node, back in the source tree.
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const p of [join(here, 'tesseract-worker.mjs'), join(here, '..', '..', '..', 'adapters', 'node', 'tesseract-worker.mjs')]) {
+    if (existsSync(p)) return p;
+  }
+  throw new DocinlineError('ocr_unavailable', 'OCR is not available: adapters/node/tesseract-worker.mjs is missing from the installation');
+}
+
+/** Finds `<lang>.traineddata[.gz]` for every language in `dataDirs` and in installed `@tesseract.js-data/*` packages. */
+export function discoverLanguages(dataDirs: string[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const dir of dataDirs) {
+    let names: string[] = [];
+    try { names = readdirSync(dir); } catch { continue; }
+    for (const n of names) {
+      const m = /^([A-Za-z0-9_]+)\.traineddata(\.gz)?$/.exec(n);
+      if (m && isValidLanguageCode(m[1]!) && !files[m[1]!]) files[m[1]!] = join(dir, n);
+    }
+  }
+  let scope: string | null = null;
+  try {
+    scope = dirname(dirname(require.resolve('@tesseract.js-data/eng/package.json')));
+  } catch {
+    try { scope = dirname(dirname(require.resolve('@tesseract.js-data/osd/package.json'))); } catch { scope = null; }
+  }
+  if (scope) {
+    let pkgs: string[] = [];
+    try { pkgs = readdirSync(scope); } catch { pkgs = []; }
+    for (const lang of pkgs) {
+      if (!isValidLanguageCode(lang) || files[lang]) continue;
+      // best_int: the LSTM "best" model, integerised (smaller and faster); 4.0.0 also carries the legacy model.
+      for (const variant of ['4.0.0_best_int', '4.0.0']) {
+        const f = join(scope, lang, variant, `${lang}.traineddata.gz`);
+        if (existsSync(f)) { files[lang] = f; break; }
+      }
+    }
+  }
+  return files;
+}
