@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'password_required'
   | 'incorrect_password'
   | 'file_too_large'
+  | 'request_too_large'
   | 'too_many_pages'
   | 'too_many_pixels'
   | 'invalid_page_range'
@@ -39,6 +40,7 @@ const STATUS: Record<ErrorCode, number> = {
   password_required: 422,
   incorrect_password: 422,
   file_too_large: 413,
+  request_too_large: 413,
   too_many_pages: 413,
   too_many_pixels: 413,
   invalid_page_range: 400,

@@ -1,0 +1,68 @@
+/**
+ * Node networking for the gateway: the document-fetch transport (DNS answers vetted by the fetch
+ * policy, the connection pinned to the vetted addresses) and the keep-alive client used to call the
+ * backend.
+ */
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { Agent, fetch as undiciFetch } from 'undici';
+import type { FetchPolicy, HttpTransport } from '../../src/fetch/index.js';
+
+type LookupCallback = (err: Error | null, address: string | LookupAddress[], family?: number) => void;
+export type Resolver = (hostname: string, cb: (err: Error | null, addresses: LookupAddress[]) => void) => void;
+
+const systemResolver: Resolver = (hostname, cb) => dnsLookup(hostname, { all: true, verbatim: true }, cb);
+
+/**
+ * The document-fetch transport. Host names are resolved inside the socket's own `lookup` hook, every
+ * address is checked with the policy and only checked addresses are handed to the socket: there is no
+ * second resolution a rebinding DNS server could answer differently. IP literals never reach `lookup`
+ * (Node connects directly), which is why the core checks them before calling the transport.
+ */
+export function createNodeTransport(policy: FetchPolicy, opts: { resolver?: Resolver } = {}): HttpTransport & { close(): Promise<void> } {
+  const resolve = opts.resolver ?? systemResolver;
+  const lookup = (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback) => {
+    resolve(hostname, (err, addresses) => {
+      if (err) return callback(err, '');
+      let usable = addresses.filter((a) => !options.family || a.family === options.family);
+      if (!usable.length) usable = addresses;
+      if (!usable.length) return callback(Object.assign(new Error(`${hostname} did not resolve`), { code: 'ENOTFOUND' }), '');
+      try {
+        for (const a of usable) policy.checkAddress(hostname, a.address);
+      } catch (e) {
+        return callback(e as Error, '');
+      }
+      if (options.all) callback(null, usable);
+      else callback(null, usable[0]!.address, usable[0]!.family);
+    });
+  };
+  const agent = new Agent({
+    connect: { lookup: lookup as never, timeout: 10_000 },
+    keepAliveTimeout: 4_000,
+    connections: 16,
+  });
+  return {
+    checksResolvedAddresses: true,
+    request: (url, init) =>
+      undiciFetch(url, { method: 'GET', headers: init.headers, signal: init.signal, redirect: 'manual', dispatcher: agent }) as unknown as Promise<Response>,
+    close: () => agent.close(),
+  };
+}
+
+/**
+ * The backend client: a keep-alive pool with no artificial connection cap, so 500 concurrent streams
+ * do not queue behind each other.
+ */
+export function createUpstreamFetch(opts: { connectTimeoutMs?: number } = {}): { fetch: typeof fetch; close(): Promise<void> } {
+  const agent = new Agent({
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 600_000,
+    connect: { timeout: opts.connectTimeoutMs ?? 10_000 },
+    // Headers/body timeouts are enforced by the gateway itself (DOCINLINE_UPSTREAM_TIMEOUT_MS); reasoning
+    // models may think for minutes between chunks.
+    headersTimeout: 0,
+    bodyTimeout: 0,
+  });
+  const f = ((input: string | URL | Request, init?: RequestInit) =>
+    undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
+  return { fetch: f, close: () => agent.close() };
+}

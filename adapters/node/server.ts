@@ -1,0 +1,102 @@
+/**
+ * The gateway on Node: builds the app with Node deps (pdf.js runtime, disk or S3 files, DNS-pinned URL
+ * fetching, a keep-alive backend client) and serves it with @hono/node-server.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { serve } from '@hono/node-server';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createFilesModule, type FilesModule } from '../../src/files/index.js';
+import { createDocumentFetcher } from '../../src/fetch/fetcher.js';
+import { createFetchPolicy } from '../../src/fetch/policy.js';
+import type { ParseOptions, ParseResult } from '../../src/model/options.js';
+import type { ParseRuntime } from '../../src/ports/parsing.js';
+import type { KeyValueCache } from '../../src/ports/storage.js';
+import { createApp } from '../../src/server/app.js';
+import { createLogger, type Logger } from '../../src/server/logger.js';
+import { createNodeTransport, createUpstreamFetch, type Resolver } from './fetch.js';
+import { createNodeRuntime } from './runtime.js';
+import { createBlobStore, nodeSha256, startFileSweeper } from './storage.js';
+
+export interface StartOptions {
+  /** Environment to read the config from (default process.env); ignored when `config` is given. */
+  env?: Record<string, string | undefined>;
+  config?: Config;
+  /** Overrides for tests and embedding. */
+  runtime?: ParseRuntime;
+  parseDocument?: (bytes: Uint8Array, options: ParseOptions, runtime: ParseRuntime) => Promise<ParseResult>;
+  cache?: KeyValueCache<ParseResult>;
+  logger?: Logger;
+  /** DNS for document URLs (default the system resolver). */
+  resolver?: Resolver;
+}
+
+export interface RunningServer {
+  /** Base URL, e.g. http://127.0.0.1:8787 (the OpenAI base URL is this + "/v1"). */
+  url: string;
+  port: number;
+  host: string;
+  config: Config;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const config = opts.config ?? loadConfig(opts.env ?? process.env);
+  const logger = opts.logger ?? createLogger(config.logLevel, (line) => process.stdout.write(line + '\n'));
+  const runtime = opts.runtime ?? createNodeRuntime();
+  const transport = createNodeTransport(createFetchPolicy({ allow: config.fetch.allow }), { resolver: opts.resolver });
+  const fetcher = createDocumentFetcher({
+    policy: createFetchPolicy({ allow: config.fetch.allow }),
+    transport,
+    timeoutMs: config.fetch.timeoutMs,
+    maxRedirects: config.fetch.maxRedirects,
+  });
+  const upstream = createUpstreamFetch();
+  const files: FilesModule = createFilesModule({ blobs: createBlobStore(config), config, sha256: nodeSha256 });
+  const stopSweeper = startFileSweeper(files, config, (e) => logger.warn('file sweep failed', { error: String((e as Error)?.message ?? e) }));
+
+  const app = createApp({
+    config,
+    runtime,
+    parseDocument: opts.parseDocument,
+    cache: opts.cache,
+    files,
+    fetcher,
+    upstreamFetch: upstream.fetch,
+    logger,
+  });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+    s.once('listening', () => resolve(s));
+    s.once('error', reject);
+  });
+  // Long reasoning streams must not be cut by Node's defaults; keep-alive a little longer than typical
+  // load balancers (60 s idle) would otherwise race.
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+  const addr = server.address() as AddressInfo;
+  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${addr.port}`,
+    port: addr.port,
+    host: addr.address,
+    config,
+    server,
+    close() {
+      closing ??= (async () => {
+        stopSweeper();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+          // Streams still open after a grace period are cut.
+          setTimeout(() => server.closeAllConnections(), 2_000).unref();
+        });
+        await Promise.allSettled([transport.close(), upstream.close(), runtime.ocr?.close()]);
+      })();
+      return closing;
+    },
+  };
+}

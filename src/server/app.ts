@@ -1,0 +1,135 @@
+import { Hono } from 'hono';
+import { createCachedParser } from '../cache/parser.js';
+import { createMemoryParseCache } from '../cache/index.js';
+import type { Config } from '../config.js';
+import { DocinlineError, toDocinlineError } from '../errors.js';
+import { createDocumentFetcher, webTransport, type DocumentFetcher, type HttpTransport } from '../fetch/fetcher.js';
+import { createFetchPolicy } from '../fetch/policy.js';
+import type { FilesModule } from '../files/index.js';
+import type { FileResolver } from '../files/resolver.js';
+import type { ParseOptions, ParseResult } from '../model/options.js';
+import { parseDocument as defaultParseDocument } from '../parse.js';
+import type { ParseRuntime } from '../ports/parsing.js';
+import type { KeyValueCache } from '../ports/storage.js';
+import { createAuthenticator } from './auth.js';
+import type { AppEnv } from './context.js';
+import { errorResponse } from './errors.js';
+import type { Gateway } from './gateway.js';
+import { createLogger, type Logger } from './logger.js';
+import { completionRoutes } from './routes/completions.js';
+import { parseRoutes } from './routes/parse.js';
+import { createRouter } from './upstream.js';
+
+/**
+ * Everything the gateway needs from its runtime. Only `config` and `runtime` are required; the rest have
+ * portable defaults (in-memory cache, the runtime's own fetch, no Files API, console logs).
+ */
+export interface AppDeps {
+  config: Config;
+  /** What parseDocument runs on (Node: pdfjs-dist + sharp + tesseract.js). */
+  runtime: ParseRuntime;
+  /** The engine entry point; a runtime may substitute one (e.g. delegate to another service). */
+  parseDocument?: (bytes: Uint8Array, options: ParseOptions, runtime: ParseRuntime) => Promise<ParseResult>;
+  /** Parse cache; default an in-memory LRU sized by the config. */
+  cache?: KeyValueCache<ParseResult>;
+  /** The Files API (mounted at /v1/files; its resolver reads `file_id` parts). */
+  files?: FilesModule;
+  /** Downloads documents by URL; default: the policy from the config over `transport`. */
+  fetcher?: DocumentFetcher;
+  /** Used when `fetcher` is not given. Node passes one that vets resolved addresses. */
+  transport?: HttpTransport;
+  /** How the backend is called; default the global fetch. */
+  upstreamFetch?: typeof fetch;
+  logger?: Logger;
+}
+
+const noFiles: FileResolver = {
+  async read(id) {
+    throw new DocinlineError('not_found', `No such file: ${id} (the Files API is not enabled on this server).`);
+  },
+};
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function createGateway(deps: AppDeps): Gateway {
+  const { config } = deps;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const parseFn = deps.parseDocument ?? defaultParseDocument;
+  const cache = deps.cache ?? createMemoryParseCache(config.cache);
+  const parser = createCachedParser({
+    cache,
+    parse: (bytes, options) => parseFn(bytes, options, deps.runtime),
+    onCacheError: (e) => logger.warn('parse cache unavailable', { error: String((e as Error)?.message ?? e) }),
+  });
+  const fetcher =
+    deps.fetcher ??
+    createDocumentFetcher({
+      policy: createFetchPolicy({ allow: config.fetch.allow }),
+      transport: deps.transport ?? webTransport(),
+      timeoutMs: config.fetch.timeoutMs,
+      maxRedirects: config.fetch.maxRedirects,
+    });
+  const files = deps.files?.resolver ?? noFiles;
+  return {
+    config,
+    router: createRouter(config.upstream),
+    parser,
+    files,
+    inline: { parser, fetcher, files, limits: config.limits, defaults: { ocr: config.ocr.mode, languages: config.ocr.languages } },
+    auth: createAuthenticator(config.apiKeys),
+    fetch: deps.upstreamFetch ?? fetch,
+    logger,
+  };
+}
+
+/** The whole HTTP surface as one Hono app; each runtime adapter serves it with its own deps. */
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const gw = createGateway(deps);
+  const { logger } = gw;
+  const app = new Hono<AppEnv>();
+
+  app.onError((err, c) => {
+    const e = toDocinlineError(err);
+    const requestId = c.get('requestId');
+    if (e.status >= 500 && e.code !== 'upstream_error' && e.code !== 'upstream_timeout') {
+      logger.error('request failed', { requestId, code: e.code, error: String((err as Error)?.stack ?? err) });
+    }
+    return errorResponse(e, requestId ? { 'x-request-id': requestId } : {});
+  });
+  app.notFound((c) => errorResponse(new DocinlineError('not_found', `Unknown route: ${c.req.method} ${c.req.path}`)));
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+
+  app.use('/v1/*', async (c, next) => {
+    const started = performance.now();
+    const incoming = c.req.header('x-request-id');
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replace(/-/g, '')}`;
+    c.set('requestId', requestId);
+    const owner = await gw.auth.owner(c.req.raw.headers);
+    if (owner === undefined) {
+      return errorResponse(new DocinlineError('invalid_api_key', 'Missing or invalid API key. Send it as "Authorization: Bearer <key>".'), {
+        'x-request-id': requestId,
+        'www-authenticate': 'Bearer',
+      });
+    }
+    c.set('owner', owner);
+    await next();
+    if (logger.enabled('info')) {
+      const s = c.get('inlineStats');
+      logger.info('request', {
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        ...(owner ? { owner } : {}),
+        ...(s && s.documents ? { documents: s.documents, pages: s.pages, cacheHits: s.cacheHits, parseMs: Math.round(s.parseMs) } : {}),
+      });
+    }
+  });
+
+  app.route('/v1', completionRoutes(gw));
+  app.route('/v1', parseRoutes(gw));
+  if (deps.files) app.route('/v1/files', deps.files.routes);
+  return app;
+}

@@ -1,0 +1,30 @@
+import type { DocumentParser } from '../cache/parser.js';
+import type { Config } from '../config.js';
+import type { FileResolver } from '../files/resolver.js';
+import type { InlineDeps, InlineStats } from '../inline/inline.js';
+import type { Authenticator } from './auth.js';
+import type { Logger } from './logger.js';
+import type { Router } from './upstream.js';
+
+/** The services every gateway route shares, built once by createApp. */
+export interface Gateway {
+  config: Config;
+  router: Router;
+  parser: DocumentParser;
+  files: FileResolver;
+  inline: InlineDeps;
+  auth: Authenticator;
+  fetch: typeof fetch;
+  logger: Logger;
+}
+
+export function statsHeaders(s: InlineStats): Record<string, string> {
+  return {
+    'x-docinline-documents': String(s.documents),
+    'x-docinline-pages': String(s.pages),
+    'x-docinline-cache-hits': String(s.cacheHits),
+    'x-docinline-parse-ms': s.parseMs.toFixed(1),
+  };
+}
+
+export const NO_DOCUMENTS: InlineStats = Object.freeze({ documents: 0, pages: 0, cacheHits: 0, parseMs: 0 });

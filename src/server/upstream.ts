@@ -1,0 +1,309 @@
+import type { Config, UpstreamRoute } from '../config.js';
+import { DocinlineError } from '../errors.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Talking to the backend: choosing it by model, sending the request, and relaying its answer. Streams
+ * (SSE) are relayed event by event as they arrive; the client going away aborts the backend request.
+ */
+
+export interface UpstreamTarget {
+  url: string;
+  apiKey: string;
+  textOnly: boolean;
+  /** The routing key that matched (for logs), or null for the default backend. */
+  route: string | null;
+}
+
+export interface Router {
+  pick(model: unknown): UpstreamTarget;
+  /** True when some model is routed elsewhere: the request's model must be read before forwarding. */
+  readonly routed: boolean;
+  /** True when any backend is text-only: image parts may need inlining without the suffix. */
+  readonly anyTextOnly: boolean;
+}
+
+export function createRouter(cfg: Config['upstream']): Router {
+  const exact = new Map<string, UpstreamRoute>();
+  const prefixes: Array<[string, UpstreamRoute]> = [];
+  for (const [k, v] of Object.entries(cfg.routes)) {
+    if (k.endsWith('*')) prefixes.push([k.slice(0, -1), v]);
+    else exact.set(k, v);
+  }
+  prefixes.sort((a, b) => b[0].length - a[0].length); // longest prefix wins
+  const fallback: UpstreamTarget = { url: cfg.url, apiKey: cfg.apiKey, textOnly: cfg.textOnly, route: null };
+  const target = (key: string, r: UpstreamRoute): UpstreamTarget => ({
+    url: r.url,
+    // A routed backend never receives the default backend's key.
+    apiKey: r.apiKey ?? '',
+    textOnly: r.textOnly ?? cfg.textOnly,
+    route: key,
+  });
+  return {
+    routed: exact.size + prefixes.length > 0,
+    anyTextOnly: cfg.textOnly || Object.values(cfg.routes).some((r) => r.textOnly),
+    pick(model) {
+      if (typeof model !== 'string') return fallback;
+      const e = exact.get(model);
+      if (e) return target(model, e);
+      for (const [p, r] of prefixes) if (model.startsWith(p)) return target(p + '*', r);
+      return fallback;
+    },
+  };
+}
+
+/** Client headers worth passing on; everything else (cookies, our own auth, hop-by-hop) stays here. */
+const FORWARDED = ['accept', 'user-agent', 'openai-organization', 'openai-project', 'openai-beta'];
+
+/** Backend response headers the client gets back (plus content-type). */
+const RETURNED = /^(content-type|retry-after|x-ratelimit-|openai-|x-request-id$)/i;
+
+export interface ForwardOptions {
+  target: UpstreamTarget;
+  method: 'GET' | 'POST';
+  /** Path under the backend's base URL, e.g. "/chat/completions". */
+  path: string;
+  body?: string | Uint8Array;
+  clientHeaders: Headers;
+  /** Forward the client's Authorization when the target has no key of its own. */
+  passAuthorization: boolean;
+  /** Aborts when the client goes away. */
+  clientSignal?: AbortSignal;
+  timeoutMs: number;
+  fetch: typeof fetch;
+  requestId: string;
+  /** Chat streams end with `data: [DONE]`; Responses streams name their events. */
+  api: 'chat' | 'responses' | 'other';
+  logger: Logger;
+  /** Headers to add to the response to the client. */
+  responseHeaders: Record<string, string>;
+}
+
+function upstreamHeaders(o: ForwardOptions): Record<string, string> {
+  const h: Record<string, string> = { 'accept-encoding': 'identity', 'x-request-id': o.requestId };
+  if (o.body !== undefined) h['content-type'] = 'application/json';
+  for (const name of FORWARDED) {
+    const v = o.clientHeaders.get(name);
+    if (v !== null) h[name] = v;
+  }
+  if (o.target.apiKey) h.authorization = `Bearer ${o.target.apiKey}`;
+  else if (o.passAuthorization) {
+    const a = o.clientHeaders.get('authorization');
+    if (a) h.authorization = a;
+  }
+  return h;
+}
+
+function clientHeadersFrom(res: Response, extra: Record<string, string>): Headers {
+  const h = new Headers();
+  res.headers.forEach((v, k) => {
+    if (RETURNED.test(k)) h.set(k === 'x-request-id' ? 'x-upstream-request-id' : k, v);
+  });
+  for (const [k, v] of Object.entries(extra)) h.set(k, v);
+  return h;
+}
+
+const encoder = new TextEncoder();
+const MAX_PENDING = 1 << 20;
+
+/** Text of an upstream error body, trimmed for inclusion in our message. */
+function upstreamMessage(text: string): string {
+  try {
+    const j = JSON.parse(text) as { error?: unknown; message?: unknown; detail?: unknown };
+    const e = j.error;
+    if (typeof e === 'string') return e;
+    if (e && typeof e === 'object' && typeof (e as { message?: unknown }).message === 'string') return (e as { message: string }).message;
+    if (typeof j.message === 'string') return j.message;
+    if (typeof j.detail === 'string') return j.detail;
+  } catch {
+    /* not JSON */
+  }
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > 300 ? t.slice(0, 297) + '...' : t;
+}
+
+function isOpenAIShaped(text: string): boolean {
+  try {
+    const j = JSON.parse(text) as { error?: { message?: unknown; type?: unknown } };
+    return !!j.error && typeof j.error === 'object' && typeof j.error.message === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A backend error before any byte was relayed: 4xx keep their status (the client's request was wrong),
+ * 429 keeps retry-after, 5xx become 502. Bodies that are already OpenAI-shaped are kept as they are.
+ */
+async function upstreamErrorResponse(res: Response, o: ForwardOptions): Promise<Response> {
+  const text = await res.text().catch(() => '');
+  const headers = clientHeadersFrom(res, o.responseHeaders);
+  headers.set('content-type', 'application/json');
+  const status = res.status >= 500 ? 502 : res.status;
+  if (res.status < 500 && isOpenAIShaped(text)) return new Response(text, { status, headers });
+  const detail = upstreamMessage(text) || res.statusText || 'no details';
+  const err =
+    res.status === 429
+      ? new DocinlineError('rate_limited', `The backend is rate limiting requests: ${detail}`)
+      : res.status >= 500
+        ? new DocinlineError('upstream_error', `The backend failed with HTTP ${res.status}: ${detail}`)
+        : new DocinlineError('upstream_error', `The backend rejected the request with HTTP ${res.status}: ${detail}`, { status: res.status });
+  return new Response(JSON.stringify(err.toJSON()), { status, headers });
+}
+
+function errorEvent(api: ForwardOptions['api'], err: DocinlineError): Uint8Array {
+  const e = err.toJSON().error;
+  // `error` for OpenAI SDKs (they throw on it) and the Responses API's own error-event fields.
+  const payload = api === 'responses' ? { type: 'error', code: e.code, message: e.message, param: e.param, error: e } : { error: e };
+  return encoder.encode(`${api === 'responses' ? 'event: error\n' : ''}data: ${JSON.stringify(payload)}\n\n`);
+}
+
+/** Index just past the last complete SSE event in `b` (a blank line ends an event), or 0. */
+function lastEventEnd(b: Uint8Array): number {
+  for (let i = b.length - 1; i > 0; i--) {
+    // "\n\n", or "\n\r\n" (the tail of "\r\n\r\n")
+    if (b[i] === 10 && (b[i - 1] === 10 || (b[i - 1] === 13 && i > 1 && b[i - 2] === 10))) return i + 1;
+  }
+  return 0;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (!a.length) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Relays an SSE body. Each read is passed on at once, cut at the last complete event so the client never
+ * holds half an event; if the backend dies mid-stream the partial event is dropped and a final error event
+ * is sent instead. Cancelling (the client left) aborts the backend request.
+ */
+export function relayEvents(
+  body: ReadableStream<Uint8Array>,
+  o: { api: ForwardOptions['api']; abort: (reason: unknown) => void; onEnd?: () => void; logger: Logger; requestId: string },
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let pending: Uint8Array = new Uint8Array(0);
+  let finished = false;
+  const end = () => {
+    finished = true;
+    o.onEnd?.();
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(ctrl) {
+        for (;;) {
+          let chunk: Awaited<ReturnType<typeof reader.read>>;
+          try {
+            chunk = await reader.read();
+          } catch (e) {
+            if (finished) return;
+            end();
+            o.logger.warn('upstream stream failed', { requestId: o.requestId, error: String((e as Error)?.message ?? e) });
+            ctrl.enqueue(errorEvent(o.api, new DocinlineError('upstream_error', 'The backend connection failed in the middle of the stream.')));
+            ctrl.close();
+            return;
+          }
+          if (chunk.done) {
+            end();
+            if (pending.length) ctrl.enqueue(pending);
+            ctrl.close();
+            return;
+          }
+          const data = pending.length ? concat(pending, chunk.value) : chunk.value;
+          const cut = lastEventEnd(data);
+          // A backend that never ends its events would otherwise grow `pending` without bound.
+          if (cut === data.length || data.length > MAX_PENDING) {
+            pending = new Uint8Array(0);
+            ctrl.enqueue(data);
+            return;
+          }
+          pending = data.subarray(cut);
+          if (cut > 0) {
+            ctrl.enqueue(data.subarray(0, cut));
+            return;
+          }
+          // Only part of an event so far: read on rather than hand the client a fragment.
+        }
+      },
+      cancel(reason) {
+        end();
+        o.abort(reason ?? new DocinlineError('aborted', 'The client closed the stream.'));
+        reader.cancel(reason).catch(() => {});
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** Sends the request to the backend and turns its answer into the response for the client. */
+export async function forward(o: ForwardOptions): Promise<Response> {
+  const ctrl = new AbortController();
+  const abort = (reason: unknown) => {
+    if (!ctrl.signal.aborted) ctrl.abort(reason);
+  };
+  const onClientGone = () => abort(new DocinlineError('aborted', 'The client closed the request.'));
+  if (o.clientSignal?.aborted) throw new DocinlineError('aborted', 'The client closed the request.');
+  o.clientSignal?.addEventListener('abort', onClientGone, { once: true });
+  const timer = setTimeout(
+    () => abort(new DocinlineError('upstream_timeout', `The backend did not answer within ${o.timeoutMs} ms.`)),
+    o.timeoutMs,
+  );
+  const done = () => {
+    clearTimeout(timer);
+    o.clientSignal?.removeEventListener('abort', onClientGone);
+  };
+
+  let res: Response;
+  try {
+    res = await o.fetch(o.target.url + o.path, {
+      method: o.method,
+      headers: upstreamHeaders(o),
+      body: o.body as RequestInit['body'],
+      signal: ctrl.signal,
+    });
+  } catch (e) {
+    done();
+    const reason = ctrl.signal.reason;
+    if (ctrl.signal.aborted && reason instanceof DocinlineError) throw reason;
+    const host = new URL(o.target.url).host;
+    const code = (e as { cause?: { code?: string } })?.cause?.code ?? '';
+    const unreachable = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$/.test(code);
+    throw new DocinlineError(
+      'upstream_error',
+      unreachable ? `The backend at ${host} could not be reached.` : `The backend at ${host} closed the connection before answering.`,
+      { cause: e },
+    );
+  }
+  clearTimeout(timer); // the timeout covers waiting for headers; streams may think for minutes after that
+
+  if (res.status >= 400) {
+    try {
+      return await upstreamErrorResponse(res, o);
+    } finally {
+      done();
+    }
+  }
+  const headers = clientHeadersFrom(res, o.responseHeaders);
+  const ct = res.headers.get('content-type') ?? '';
+  if (res.body && ct.startsWith('text/event-stream')) {
+    headers.set('cache-control', 'no-cache');
+    // Proxies in front of us (nginx) must not buffer the stream either.
+    headers.set('x-accel-buffering', 'no');
+    // The client signal stays attached until the stream ends, so a disconnect aborts the backend.
+    const stream = relayEvents(res.body, { api: o.api, abort, onEnd: done, logger: o.logger, requestId: o.requestId });
+    return new Response(stream, { status: res.status, headers });
+  }
+  try {
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    return new Response(bytes, { status: res.status, headers });
+  } catch (e) {
+    const reason = ctrl.signal.reason;
+    if (ctrl.signal.aborted && reason instanceof DocinlineError) throw reason;
+    throw new DocinlineError('upstream_error', 'The backend connection failed while sending its answer.', { cause: e });
+  } finally {
+    done();
+  }
+}
