@@ -21,7 +21,8 @@ const systemResolver: Resolver = (hostname, cb) => dnsLookup(hostname, { all: tr
 export function createNodeTransport(policy: FetchPolicy, opts: { resolver?: Resolver } = {}): HttpTransport & { close(): Promise<void> } {
   const resolve = opts.resolver ?? systemResolver;
   const lookup = (hostname: string, options: { all?: boolean; family?: number }, callback: LookupCallback) => {
-    resolve(hostname, (err, addresses) => {
+    // "localhost." and "localhost" are the same name; resolvers disagree on the dotted form.
+    resolve(hostname.replace(/\.$/, ''), (err, addresses) => {
       if (err) return callback(err, '');
       let usable = addresses.filter((a) => !options.family || a.family === options.family);
       if (!usable.length) usable = addresses;

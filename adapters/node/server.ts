@@ -44,7 +44,7 @@ export interface RunningServer {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
   const logger = opts.logger ?? createLogger(config.logLevel, (line) => process.stdout.write(line + '\n'));
-  const runtime = opts.runtime ?? createNodeRuntime();
+  const runtime = opts.runtime ?? createNodeRuntime({ ocrDefaults: { workers: config.ocr.workers || undefined, timeoutMs: config.limits.parseTimeoutMs } });
   const transport = createNodeTransport(createFetchPolicy({ allow: config.fetch.allow }), { resolver: opts.resolver });
   const fetcher = createDocumentFetcher({
     policy: createFetchPolicy({ allow: config.fetch.allow }),
