@@ -131,7 +131,9 @@ async function pdfPage(doc: PDFDocumentProxy, n: number, opts: ResolvedParseOpti
       return { page: emptyPage(n, vp.width, vp.height, 'page content could not be read'), unreadable: true };
     }
     const quality = assessTextLayer(sp.words, sp);
-    const wantOcr = opts.ocr === 'always' || (opts.ocr === 'auto' && quality !== 'good');
+    // A page with no text, no images and (almost) no drawing is blank: nothing for OCR to find.
+    const blank = quality === 'none' && !sp.regions.some((r) => r.kind === 'image') && sp.rules.length + sp.regions.length < 20;
+    const wantOcr = opts.ocr === 'always' || (opts.ocr === 'auto' && quality !== 'good' && !blank);
     if (wantOcr && runtime.ocr && runtime.renderer) {
       try {
         const o = await ocrPdfPage(page, n, opts, runtime);
@@ -148,7 +150,7 @@ async function pdfPage(doc: PDFDocumentProxy, n: number, opts: ResolvedParseOpti
     }
     if (quality === 'none') {
       sp.source = 'empty';
-      if (!sp.notes?.length) sp.notes = ['no text layer'];
+      if (!sp.notes?.length) sp.notes = [blank ? 'blank page' : 'no text layer'];
     }
     return { page: sp, unreadable: false };
   } finally {

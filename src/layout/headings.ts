@@ -65,7 +65,7 @@ export function isHeadingLike(block: Block, body: number, bodyFont = ''): Headin
     return { block, size: st.size, bold: st.bold >= 0.8, numbering: num ? num[1].split('.').length : undefined };
   }
   // A short italic line standing alone at body size: a run-in section title.
-  if (st.italic >= 0.9 && lines === 1 && text.length <= 80 && st.size >= body * 0.95 && !endsLikeSentence && !/:$/.test(text)) {
+  if (st.italic >= 0.9 && lines === 1 && text.length <= 80 && st.size >= body * 0.95 && !endsLikeSentence && !/[:)\]]$/.test(text) && /^[\p{Lu}\d]/u.test(text)) {
     return { block, size: st.size, bold: false, numbering: undefined };
   }
   if (bold && lines <= 2 && text.length <= 120 && !endsLikeSentence && !/:$/.test(text)) {
