@@ -69,6 +69,8 @@ export const ENV_SCHEMA = {
   DOCINLINE_S3_FORCE_PATH_STYLE: { schema: bool, default: 'false', doc: 'Path-style addressing (MinIO, s3rver).' },
   DOCINLINE_S3_ACCESS_KEY_ID: { schema: z.string(), default: '', doc: 'Credentials; empty = the SDK default chain.' },
   DOCINLINE_S3_SECRET_ACCESS_KEY: { schema: z.string(), default: '', doc: '' },
+  DOCINLINE_FILES_MIN_EXPIRY_SECONDS: { schema: int(1), default: '3600', doc: 'Shortest `expires_after.seconds` accepted on upload (OpenAI: 3600).' },
+  DOCINLINE_FILES_SWEEP_SECONDS: { schema: int(0), default: '300', doc: 'How often the Node server deletes expired files; 0 = only when they are touched.' },
   DOCINLINE_REDIS_URL: { schema: z.string(), default: '', doc: 'Use BullMQ on Redis for batches when set; else in-process queue.' },
   DOCINLINE_MAX_BODY_BYTES: { schema: int(1024), default: String(64 * MiB), doc: 'Largest JSON request body.' },
   DOCINLINE_MAX_FILE_BYTES: { schema: int(1024), default: String(100 * MiB), doc: 'Largest document (upload, URL or data URL).' },
@@ -102,6 +104,7 @@ export interface Config {
     s3: null | { bucket: string; endpoint?: string; region: string; prefix: string; forcePathStyle: boolean; accessKeyId?: string; secretAccessKey?: string };
   };
   redisUrl: string | null;
+  files: { minExpirySeconds: number; sweepIntervalSeconds: number };
   limits: {
     maxBodyBytes: number;
     maxFileBytes: number;
@@ -166,6 +169,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
         : null,
     },
     redisUrl: p.DOCINLINE_REDIS_URL || null,
+    files: { minExpirySeconds: p.DOCINLINE_FILES_MIN_EXPIRY_SECONDS, sweepIntervalSeconds: p.DOCINLINE_FILES_SWEEP_SECONDS },
     limits: {
       maxBodyBytes: p.DOCINLINE_MAX_BODY_BYTES,
       maxFileBytes: p.DOCINLINE_MAX_FILE_BYTES,
