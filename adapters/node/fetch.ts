@@ -4,8 +4,9 @@
  * backend.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, fetch as undiciFetch, request } from 'undici';
 import type { FetchPolicy, HttpTransport } from '../../src/fetch/index.js';
+import type { UpstreamTransport } from '../../src/server/upstream.js';
 
 type LookupCallback = (err: Error | null, address: string | LookupAddress[], family?: number) => void;
 export type Resolver = (hostname: string, cb: (err: Error | null, addresses: LookupAddress[]) => void) => void;
@@ -50,10 +51,10 @@ export function createNodeTransport(policy: FetchPolicy, opts: { resolver?: Reso
 }
 
 /**
- * The backend client: a keep-alive pool with no artificial connection cap, so 500 concurrent streams
- * do not queue behind each other.
+ * The backend client on `undici.request` (several times cheaper per call than WHATWG fetch) over a
+ * keep-alive pool with no connection cap, so 500 concurrent streams do not queue behind each other.
  */
-export function createUpstreamFetch(opts: { connectTimeoutMs?: number } = {}): { fetch: typeof fetch; close(): Promise<void> } {
+export function createUpstreamTransport(opts: { connectTimeoutMs?: number } = {}): { transport: UpstreamTransport; close(): Promise<void> } {
   const agent = new Agent({
     keepAliveTimeout: 30_000,
     keepAliveMaxTimeout: 600_000,
@@ -63,7 +64,24 @@ export function createUpstreamFetch(opts: { connectTimeoutMs?: number } = {}): {
     headersTimeout: 0,
     bodyTimeout: 0,
   });
-  const f = ((input: string | URL | Request, init?: RequestInit) =>
-    undiciFetch(input as never, { ...(init as object), dispatcher: agent } as never)) as unknown as typeof fetch;
-  return { fetch: f, close: () => agent.close() };
+  const transport: UpstreamTransport = async (url, init) => {
+    const r = await request(url, { method: init.method, headers: init.headers, body: init.body, signal: init.signal, dispatcher: agent });
+    const h = r.headers;
+    const one = (v: string | string[] | undefined) => (v === undefined ? null : Array.isArray(v) ? v.join(', ') : v);
+    return {
+      status: r.statusCode,
+      headers: {
+        get: (name) => one(h[name.toLowerCase()]),
+        forEach(cb) {
+          for (const k in h) {
+            const v = one(h[k]);
+            if (v !== null) cb(v, k);
+          }
+        },
+      },
+      bytes: async () => new Uint8Array(await r.body.arrayBuffer()),
+      chunks: () => r.body,
+    };
+  };
+  return { transport, close: () => agent.close() };
 }

@@ -3,7 +3,7 @@
  * fetching, a keep-alive backend client) and serves it with @hono/node-server.
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createFilesModule, type FilesModule } from '../../src/files/index.js';
@@ -13,10 +13,60 @@ import type { ParseOptions, ParseResult } from '../../src/model/options.js';
 import type { ParseRuntime } from '../../src/ports/parsing.js';
 import type { KeyValueCache } from '../../src/ports/storage.js';
 import { createApp } from '../../src/server/app.js';
+import { bodyTooLarge } from '../../src/server/body.js';
+import { webRequestIO, type RequestIO } from '../../src/server/io.js';
+import { DocinlineError } from '../../src/errors.js';
 import { createLogger, type Logger } from '../../src/server/logger.js';
-import { createNodeTransport, createUpstreamFetch, type Resolver } from './fetch.js';
+import { createNodeTransport, createUpstreamTransport, type Resolver } from './fetch.js';
 import { createNodeRuntime } from './runtime.js';
 import { createBlobStore, nodeSha256, startFileSweeper } from './storage.js';
+
+/**
+ * Body and disconnect handling straight on the Node request/response, skipping the WHATWG Request that
+ * @hono/node-server would otherwise build around the socket for every request.
+ */
+export const nodeRequestIO: RequestIO = {
+  body(c, maxBytes) {
+    const incoming = (c.env as NodeBindings | undefined)?.incoming;
+    if (!incoming) return webRequestIO.body(c, maxBytes);
+    const declared = incoming.headers['content-length'];
+    if (declared !== undefined && Number(declared) > maxBytes) return Promise.reject(bodyTooLarge(maxBytes, Number(declared)));
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = (err: unknown, value?: Uint8Array) => {
+        incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+        if (err) reject(err);
+        else resolve(value!);
+      };
+      const onData = (b: Buffer) => {
+        size += b.length;
+        if (size > maxBytes) {
+          incoming.pause();
+          done(bodyTooLarge(maxBytes));
+        } else chunks.push(b);
+      };
+      const onEnd = () => done(null, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      const onError = (e: unknown) => done(new DocinlineError('aborted', 'The request body could not be read.', { cause: e }));
+      const onClose = () => {
+        if (!incoming.complete) done(new DocinlineError('aborted', 'The client closed the connection while sending the body.'));
+      };
+      incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    });
+  },
+  signal(c) {
+    const env = c.env as NodeBindings | undefined;
+    if (!env?.outgoing) return webRequestIO.signal(c);
+    const ctrl = new AbortController();
+    const { outgoing } = env;
+    outgoing.once('close', () => {
+      if (!outgoing.writableFinished) ctrl.abort(new DocinlineError('aborted', 'The client closed the connection.'));
+    });
+    return ctrl.signal;
+  },
+};
+
+type NodeBindings = { incoming: IncomingMessage; outgoing: ServerResponse };
 
 export interface StartOptions {
   /** Environment to read the config from (default process.env); ignored when `config` is given. */
@@ -52,7 +102,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     timeoutMs: config.fetch.timeoutMs,
     maxRedirects: config.fetch.maxRedirects,
   });
-  const upstream = createUpstreamFetch();
+  const upstream = createUpstreamTransport();
   const files: FilesModule = createFilesModule({ blobs: createBlobStore(config), config, sha256: nodeSha256 });
   const stopSweeper = startFileSweeper(files, config, (e) => logger.warn('file sweep failed', { error: String((e as Error)?.message ?? e) }));
 
@@ -63,7 +113,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     cache: opts.cache,
     files,
     fetcher,
-    upstreamFetch: upstream.fetch,
+    upstream: upstream.transport,
+    io: nodeRequestIO,
     logger,
   });
 

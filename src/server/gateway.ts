@@ -3,8 +3,9 @@ import type { Config } from '../config.js';
 import type { FileResolver } from '../files/resolver.js';
 import type { InlineDeps, InlineStats } from '../inline/inline.js';
 import type { Authenticator } from './auth.js';
+import type { RequestIO } from './io.js';
 import type { Logger } from './logger.js';
-import type { Router } from './upstream.js';
+import type { Router, UpstreamTransport } from './upstream.js';
 
 /** The services every gateway route shares, built once by createApp. */
 export interface Gateway {
@@ -14,7 +15,8 @@ export interface Gateway {
   files: FileResolver;
   inline: InlineDeps;
   auth: Authenticator;
-  fetch: typeof fetch;
+  transport: UpstreamTransport;
+  io: RequestIO;
   logger: Logger;
 }
 

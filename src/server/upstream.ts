@@ -7,6 +7,57 @@ import type { Logger } from './logger.js';
  * (SSE) are relayed event by event as they arrive; the client going away aborts the backend request.
  */
 
+/** Response headers as the gateway reads them (a Web `Headers` fits). */
+export interface HeaderView {
+  get(name: string): string | null;
+  forEach(cb: (value: string, name: string) => void): void;
+}
+
+/** The backend's answer: status and headers, then either the whole body or its chunks as they come. */
+export interface UpstreamResponse {
+  status: number;
+  headers: HeaderView;
+  /** The body's chunks as they arrive (streams). */
+  chunks(): AsyncIterable<Uint8Array>;
+  /** The whole body (non-streaming answers). */
+  bytes(): Promise<Uint8Array>;
+}
+
+/**
+ * How the gateway calls its backend. Runtimes without anything better use `fetchTransport(fetch)`; Node
+ * passes one on `undici.request`, which skips WHATWG fetch's per-request machinery.
+ */
+export type UpstreamTransport = (
+  url: string,
+  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string | Uint8Array; signal: AbortSignal },
+) => Promise<UpstreamResponse>;
+
+export function fetchTransport(f: typeof fetch = fetch): UpstreamTransport {
+  return async (url, init) => {
+    const res = await f(url, { method: init.method, headers: init.headers, body: init.body as RequestInit['body'], signal: init.signal });
+    return {
+      status: res.status,
+      headers: res.headers,
+      bytes: async () => new Uint8Array(await res.arrayBuffer()),
+      chunks: () => ({
+        async *[Symbol.asyncIterator]() {
+          if (!res.body) return;
+          const reader = res.body.getReader();
+          try {
+            for (;;) {
+              const { done, value } = await reader.read();
+              if (done) return;
+              yield value;
+            }
+          } finally {
+            reader.cancel().catch(() => {});
+          }
+        },
+      }),
+    };
+  };
+}
+
 export interface UpstreamTarget {
   url: string;
   apiKey: string;
@@ -70,7 +121,7 @@ export interface ForwardOptions {
   /** Aborts when the client goes away. */
   clientSignal?: AbortSignal;
   timeoutMs: number;
-  fetch: typeof fetch;
+  transport: UpstreamTransport;
   requestId: string;
   /** Chat streams end with `data: [DONE]`; Responses streams name their events. */
   api: 'chat' | 'responses' | 'other';
@@ -94,7 +145,7 @@ function upstreamHeaders(o: ForwardOptions): Record<string, string> {
   return h;
 }
 
-function clientHeadersFrom(res: Response, extra: Record<string, string>): Headers {
+function clientHeadersFrom(res: UpstreamResponse, extra: Record<string, string>): Headers {
   const h = new Headers();
   res.headers.forEach((v, k) => {
     if (RETURNED.test(k)) h.set(k === 'x-request-id' ? 'x-upstream-request-id' : k, v);
@@ -104,6 +155,7 @@ function clientHeadersFrom(res: Response, extra: Record<string, string>): Header
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 const MAX_PENDING = 1 << 20;
 
 /** Text of an upstream error body, trimmed for inclusion in our message. */
@@ -135,13 +187,13 @@ function isOpenAIShaped(text: string): boolean {
  * A backend error before any byte was relayed: 4xx keep their status (the client's request was wrong),
  * 429 keeps retry-after, 5xx become 502. Bodies that are already OpenAI-shaped are kept as they are.
  */
-async function upstreamErrorResponse(res: Response, o: ForwardOptions): Promise<Response> {
-  const text = await res.text().catch(() => '');
+async function upstreamErrorResponse(res: UpstreamResponse, o: ForwardOptions): Promise<Response> {
+  const text = await res.bytes().then((b) => decoder.decode(b), () => '');
   const headers = clientHeadersFrom(res, o.responseHeaders);
   headers.set('content-type', 'application/json');
   const status = res.status >= 500 ? 502 : res.status;
   if (res.status < 500 && isOpenAIShaped(text)) return new Response(text, { status, headers });
-  const detail = upstreamMessage(text) || res.statusText || 'no details';
+  const detail = upstreamMessage(text) || 'no details';
   const err =
     res.status === 429
       ? new DocinlineError('rate_limited', `The backend is rate limiting requests: ${detail}`)
@@ -181,10 +233,10 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * is sent instead. Cancelling (the client left) aborts the backend request.
  */
 export function relayEvents(
-  body: ReadableStream<Uint8Array>,
+  body: AsyncIterable<Uint8Array>,
   o: { api: ForwardOptions['api']; abort: (reason: unknown) => void; onEnd?: () => void; logger: Logger; requestId: string },
 ): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
+  const it = body[Symbol.asyncIterator]();
   let pending: Uint8Array = new Uint8Array(0);
   let finished = false;
   const end = () => {
@@ -195,9 +247,9 @@ export function relayEvents(
     {
       async pull(ctrl) {
         for (;;) {
-          let chunk: Awaited<ReturnType<typeof reader.read>>;
+          let chunk: IteratorResult<Uint8Array>;
           try {
-            chunk = await reader.read();
+            chunk = await it.next();
           } catch (e) {
             if (finished) return;
             end();
@@ -231,7 +283,7 @@ export function relayEvents(
       cancel(reason) {
         end();
         o.abort(reason ?? new DocinlineError('aborted', 'The client closed the stream.'));
-        reader.cancel(reason).catch(() => {});
+        it.return?.().catch(() => {});
       },
     },
     { highWaterMark: 0 },
@@ -256,12 +308,12 @@ export async function forward(o: ForwardOptions): Promise<Response> {
     o.clientSignal?.removeEventListener('abort', onClientGone);
   };
 
-  let res: Response;
+  let res: UpstreamResponse;
   try {
-    res = await o.fetch(o.target.url + o.path, {
+    res = await o.transport(o.target.url + o.path, {
       method: o.method,
       headers: upstreamHeaders(o),
-      body: o.body as RequestInit['body'],
+      body: o.body,
       signal: ctrl.signal,
     });
   } catch (e) {
@@ -269,7 +321,8 @@ export async function forward(o: ForwardOptions): Promise<Response> {
     const reason = ctrl.signal.reason;
     if (ctrl.signal.aborted && reason instanceof DocinlineError) throw reason;
     const host = new URL(o.target.url).host;
-    const code = (e as { cause?: { code?: string } })?.cause?.code ?? '';
+    const err = e as { code?: string; cause?: { code?: string } } | undefined;
+    const code = err?.code ?? err?.cause?.code ?? '';
     const unreachable = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_CONNECT_TIMEOUT)$/.test(code);
     throw new DocinlineError(
       'upstream_error',
@@ -288,17 +341,16 @@ export async function forward(o: ForwardOptions): Promise<Response> {
   }
   const headers = clientHeadersFrom(res, o.responseHeaders);
   const ct = res.headers.get('content-type') ?? '';
-  if (res.body && ct.startsWith('text/event-stream')) {
+  if (ct.startsWith('text/event-stream')) {
     headers.set('cache-control', 'no-cache');
     // Proxies in front of us (nginx) must not buffer the stream either.
     headers.set('x-accel-buffering', 'no');
     // The client signal stays attached until the stream ends, so a disconnect aborts the backend.
-    const stream = relayEvents(res.body, { api: o.api, abort, onEnd: done, logger: o.logger, requestId: o.requestId });
+    const stream = relayEvents(res.chunks(), { api: o.api, abort, onEnd: done, logger: o.logger, requestId: o.requestId });
     return new Response(stream, { status: res.status, headers });
   }
   try {
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    return new Response(bytes, { status: res.status, headers });
+    return new Response((await res.bytes()) as Uint8Array<ArrayBuffer>, { status: res.status, headers });
   } catch (e) {
     const reason = ctrl.signal.reason;
     if (ctrl.signal.aborted && reason instanceof DocinlineError) throw reason;

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { findChatDocuments, findResponsesDocuments, type DocumentRef } from '../../inline/parts.js';
 import { inlineDocuments, type InlineStats } from '../../inline/inline.js';
-import { parseJsonObject, readBody } from '../body.js';
+import { parseJsonObject } from '../body.js';
 import type { AppEnv } from '../context.js';
 import { NO_DOCUMENTS, statsHeaders, type Gateway } from '../gateway.js';
 import { forward } from '../upstream.js';
@@ -37,8 +37,8 @@ const RESPONSES: Api = {
 function handler(gw: Gateway, api: Api) {
   const markers = gw.router.anyTextOnly ? [...api.markers, ...api.textOnlyMarkers] : api.markers;
   return async (c: Context<AppEnv>) => {
-    const req = c.req.raw;
-    const raw = await readBody(req, gw.config.limits.maxBodyBytes);
+    const raw = await gw.io.body(c, gw.config.limits.maxBodyBytes);
+    const signal = gw.io.signal(c);
     const text = decoder.decode(raw);
     // Most requests carry no document: those are forwarded byte for byte without a JSON round trip.
     const mayInline = markers.some((m) => text.includes(m));
@@ -49,7 +49,7 @@ function handler(gw: Gateway, api: Api) {
     if (body && mayInline) {
       const refs = api.find(body, { textOnly: target.textOnly });
       if (refs.length) {
-        stats = await inlineDocuments(refs, { owner: c.get('owner'), signal: req.signal }, gw.inline);
+        stats = await inlineDocuments(refs, { owner: c.get('owner'), signal }, gw.inline);
         out = JSON.stringify(body);
         gw.logger.debug('inlined', { requestId: c.get('requestId'), ...stats });
       }
@@ -60,11 +60,11 @@ function handler(gw: Gateway, api: Api) {
       method: 'POST',
       path: api.path,
       body: out,
-      clientHeaders: req.headers,
+      clientHeaders: c.req.raw.headers,
       passAuthorization: !gw.auth.enabled,
-      clientSignal: req.signal,
+      clientSignal: signal,
       timeoutMs: gw.config.upstream.timeoutMs,
-      fetch: gw.fetch,
+      transport: gw.transport,
       requestId: c.get('requestId'),
       api: api.name,
       logger: gw.logger,
@@ -85,7 +85,7 @@ export function completionRoutes(gw: Gateway): Hono<AppEnv> {
       clientHeaders: c.req.raw.headers,
       passAuthorization: !gw.auth.enabled,
       timeoutMs: gw.config.upstream.timeoutMs,
-      fetch: gw.fetch,
+      transport: gw.transport,
       requestId: c.get('requestId'),
       api: 'other',
       logger: gw.logger,

@@ -6,7 +6,7 @@ import { parseInlineFragment } from '../../inline/fragment.js';
 import { isDataUrl, splitFragment } from '../../inline/dataurl.js';
 import type { DocumentSource } from '../../inline/parts.js';
 import type { ParseOptions } from '../../model/options.js';
-import { parseJsonObject, readBody } from '../body.js';
+import { parseJsonObject } from '../body.js';
 import type { AppEnv } from '../context.js';
 import { statsHeaders, type Gateway } from '../gateway.js';
 
@@ -46,14 +46,15 @@ export function parseRoutes(gw: Gateway): Hono<AppEnv> {
   app.post('/parse', async (c) => {
     const req = c.req.raw;
     const ct = req.headers.get('content-type') ?? '';
-    const ctx = { owner: c.get('owner'), signal: req.signal };
+    const signal = gw.io.signal(c);
+    const ctx = { owner: c.get('owner'), signal };
     let loaded: LoadedDocument;
     let options: ParseOptions;
     let param: string;
     let filename: string | undefined;
     if (ct.startsWith('multipart/form-data')) {
       // Room for the form's own framing and fields around the file.
-      const bytes = await readBody(req, limits.maxFileBytes + 1024 * 1024);
+      const bytes = await gw.io.body(c, limits.maxFileBytes + 1024 * 1024);
       let form: FormData;
       try {
         form = await new Response(bytes as Uint8Array<ArrayBuffer>, { headers: { 'content-type': ct } }).formData();
@@ -92,7 +93,7 @@ export function parseRoutes(gw: Gateway): Hono<AppEnv> {
         loaded = await attribute(param, () => loadDocument(source, ctx, gw.inline));
       }
     } else {
-      const body = parseJsonObject(await readBody(req, limits.maxBodyBytes));
+      const body = parseJsonObject(await gw.io.body(c, limits.maxBodyBytes));
       const r = ParseRequest.safeParse(body);
       if (!r.success) {
         const d = describeIssues(r.error.issues);
@@ -126,7 +127,7 @@ export function parseRoutes(gw: Gateway): Hono<AppEnv> {
         maxPages: limits.maxPages,
         maxPixels: limits.maxPixels,
         timeoutMs: Math.min(limits.parseTimeoutMs, limits.requestParseBudgetMs),
-        signal: req.signal,
+        signal,
       }),
     );
     const parseMs = performance.now() - started;
