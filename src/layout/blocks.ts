@@ -40,9 +40,14 @@ export function dominantFont(line: Line): { font: string; share: number } {
   for (const [f, c] of count) if (c > best) { best = c; font = f; }
   return { font, share: n ? best / n : 0 };
 }
+const CJK_TEXT = /[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/u;
+/** Share of a line in a fixed-pitch font; CJK fonts are fixed-pitch by nature and do not count. */
 const monoShare = (line: Line) => {
   let b = 0, n = 0;
-  for (const w of line.words) { n += w.text.length; if (w.monospace) b += w.text.length; }
+  for (const w of line.words) {
+    n += w.text.length;
+    if (w.monospace && !CJK_TEXT.test(w.text)) b += w.text.length;
+  }
   return n ? b / n : 0;
 };
 

@@ -81,8 +81,9 @@ function runWidth(row: Row, x: number, side: 'left' | 'right', em: number): numb
   return end - ws[i].b.x0;
 }
 
+/** True when some word of the row reaches into [c - d, c + d]. */
 function crosses(row: Row, c: number, d: number): boolean {
-  for (const lw of row.words) if (lw.b.x0 < c - d && lw.b.x1 > c + d) return true;
+  for (const lw of row.words) if (lw.b.x0 < c + d && lw.b.x1 > c - d) return true;
   return false;
 }
 
@@ -98,25 +99,34 @@ function gutterCuts(rows: Row[], ri: number, opt: Required<LineOptions>): number
     // Text does not go on in another size after a wide gap: that is a label or another column.
     const ratio = Math.max(a.size, b.size) / Math.max(0.1, Math.min(a.size, b.size));
     if (ratio > 1.15 && gap >= 1.5 * em) { cuts.push(k); continue; }
-    const c = (a.b.x1 + b.b.x0) / 2;
-    const d = Math.min(gap / 2 - 0.01, 0.25 * em);
-    let support = 0;
-    let left = runWidth(row, c, 'left', em), right = runWidth(row, c, 'right', em);
     // Nearest rows above and below, within a few line heights.
     const near: Row[] = [];
     for (let j = ri - 1, n = 0; j >= 0 && n < 4 && row.cy - rows[j].cy < 6 * em; j--, n++) near.push(rows[j]);
     for (let j = ri + 1, n = 0; j < rows.length && n < 4 && rows[j].cy - row.cy < 6 * em; j++, n++) near.push(rows[j]);
-    for (const q of near) {
-      if (crosses(q, c, d)) continue;
-      const l = runWidth(q, c, 'left', em), r = runWidth(q, c, 'right', em);
-      if (l === 0 && r === 0) continue;
-      support++;
-      left = Math.max(left, l);
-      right = Math.max(right, r);
-    }
+    if (!near.length) continue;
+    // The gutter may sit anywhere in a wide gap (a short last line leaves a long one): try positions
+    // across it. A neighbouring row supports a position only if it leaves the space around it empty,
+    // not if it merely has an ordinary word space nearby.
+    const steps = Math.max(1, Math.min(24, Math.ceil(gap / em)));
     const side = opt.gutterMinSide * em;
-    if (left < side || right < side) continue;
-    if (support >= 2 || (support >= 1 && gap >= 2.5 * em)) cuts.push(k);
+    let accepted = false;
+    for (let i = 0; i < steps && !accepted; i++) {
+      const c = a.b.x1 + (gap * (i + 0.5)) / steps;
+      const d = Math.min(0.5 * em, c - a.b.x1 - 0.01, b.b.x0 - c - 0.01);
+      let support = 0;
+      let left = runWidth(row, c, 'left', em), right = runWidth(row, c, 'right', em);
+      for (const q of near) {
+        if (crosses(q, c, d)) continue;
+        const l = runWidth(q, c, 'left', em), r = runWidth(q, c, 'right', em);
+        if (l === 0 && r === 0) continue;
+        support++;
+        left = Math.max(left, l);
+        right = Math.max(right, r);
+      }
+      if (left < side || right < side) continue;
+      if (support >= 2 || (support >= 1 && gap >= 2.5 * em)) accepted = true;
+    }
+    if (accepted) cuts.push(k);
   }
   return cuts;
 }

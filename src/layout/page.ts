@@ -7,6 +7,7 @@ import { detectTables, type TableCandidate } from './tables/index.js';
 import { buildLines } from './lines.js';
 import { buildBlocks } from './blocks.js';
 import { readingOrder } from './order.js';
+import { toLocal } from './geometry.js';
 import { absorbFigureLabels, figureBlocks, markCaptions } from './figures.js';
 
 export interface PageLayoutResult {
@@ -44,8 +45,17 @@ export function layoutPage(sp: SourcePage): PageLayoutResult {
   markCaptions(textBlocks);
   blocks.push(...textBlocks, ...figures);
   let rtlChars = 0, chars = 0;
-  for (const w of words) { chars += w.text.length; if (w.dir === 'rtl') rtlChars += w.text.length; }
-  const order = readingOrder(blocks, { rtl: rtlChars * 2 > chars });
+  const byAngle = new Map<number, number>();
+  for (const w of words) {
+    chars += w.text.length;
+    if (w.dir === 'rtl') rtlChars += w.text.length;
+    byAngle.set(w.angle ?? 0, (byAngle.get(w.angle ?? 0) ?? 0) + w.text.length);
+  }
+  // A page whose text mostly runs sideways is read in that text's own frame.
+  let angle = 0;
+  for (const [a, n] of byAngle) if (n > (byAngle.get(angle) ?? 0)) angle = a;
+  const boxes = angle ? blocks.map((b) => ({ bbox: toLocal(b.bbox, angle) })) : blocks;
+  const order = readingOrder(boxes, { rtl: rtlChars * 2 > chars });
   const ordered = order.map((i, k) => {
     const b = blocks[i];
     b.order = k;
