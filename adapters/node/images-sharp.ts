@@ -95,8 +95,9 @@ export class SharpImageCodec implements ImageCodec {
     gray = stretchContrast(gray);
     try {
       const maxOcr = Math.min(this.opts.maxOcrPixels ?? 36_000_000, Math.max(opts.maxPixels, gray.width * gray.height));
-      const scale = planOcrScale(gray, { ...this.opts, maxPixels: maxOcr });
-      if (scale === 1) return { image: gray, scale: 1 };
+      const { scale, textHeight } = planOcrScale(gray, { ...this.opts, maxPixels: maxOcr });
+      const th = textHeight !== undefined ? { textHeight: textHeight * scale } : {};
+      if (scale === 1) return { image: gray, scale: 1, ...th };
       const width = Math.max(1, Math.round(gray.width * scale));
       const height = Math.max(1, Math.round(gray.height * scale));
       const out = await sharp(gray.data, { raw: { width: gray.width, height: gray.height, channels: 1 } })
@@ -104,7 +105,7 @@ export class SharpImageCodec implements ImageCodec {
         .toColourspace('b-w')
         .raw()
         .toBuffer({ resolveWithObject: true });
-      return { image: { width: out.info.width, height: out.info.height, channels: 1, data: out.data }, scale: out.info.width / gray.width };
+      return { image: { width: out.info.width, height: out.info.height, channels: 1, data: out.data }, scale: out.info.width / gray.width, ...th };
     } catch (e) {
       throw mapSharpError(e, 'image');
     }

@@ -14,8 +14,9 @@ import Tesseract from 'tesseract.js';
 import { DocinlineError } from '../../src/errors.js';
 import type { Word } from '../../src/model/document.js';
 import type { OcrEngine, OcrResult, RasterImage } from '../../src/ports/parsing.js';
-import { normalizeQuarterTurn, rotateBox, type QuarterTurn } from '../../src/ocr/geometry.js';
+import { deskewBox, normalizeQuarterTurn, rotateBox, rotatePoint, type QuarterTurn } from '../../src/ocr/geometry.js';
 import { isValidLanguageCode, languageForScript, spaceBetween } from '../../src/ocr/script.js';
+import { rotateRaster } from '../../src/ocr/raster.js';
 
 const require = createRequire(import.meta.url);
 
@@ -32,6 +33,8 @@ export interface TesseractEngineOptions {
   autoScript?: boolean;
   /** Below this mean word confidence a page is checked for another script (default 65). */
   scriptCheckBelow?: number;
+  /** Below this mean word confidence the other orientations are tried (default 70). */
+  orientationCheckBelow?: number;
 }
 
 interface Slot {
@@ -100,21 +103,48 @@ function orientationFromBaselines(blocks: TBlock[]): QuarterTurn {
   return (best * 90) as QuarterTurn;
 }
 
+/** Skew of the text lines in the upright frame (radians; median over lines, weighted by length). */
+function skewOf(blocks: TBlock[], width: number, height: number, rotation: QuarterTurn): number {
+  const samples: { a: number; w: number }[] = [];
+  for (const b of blocks) for (const p of b.paragraphs) for (const l of p.lines) {
+    const [x0, y0] = rotatePoint(l.baseline.x0, l.baseline.y0, rotation, width, height);
+    const [x1, y1] = rotatePoint(l.baseline.x1, l.baseline.y1, rotation, width, height);
+    const dx = x1 - x0;
+    if (dx < 50 || l.words.length < 3) continue;
+    samples.push({ a: Math.atan2(y1 - y0, dx), w: dx });
+  }
+  if (samples.length < 3) return 0;
+  samples.sort((p, q) => p.a - q.a);
+  const total = samples.reduce((t, x) => t + x.w, 0);
+  let acc = 0;
+  for (const x of samples) {
+    acc += x.w;
+    if (acc >= total / 2) return Math.abs(x.a) < 0.0015 || Math.abs(x.a) > 0.2 ? 0 : x.a;
+  }
+  return 0;
+}
+
 function wordsFromBlocks(blocks: TBlock[], width: number, height: number, rotation: QuarterTurn): Word[] {
   const words: Word[] = [];
+  const up = rotation === 90 || rotation === 270 ? { w: height, h: width } : { w: width, h: height };
+  const skew = skewOf(blocks, width, height, rotation);
+  const place = (bb: TLine['bbox']) => deskewBox(rotateBox(bb, rotation, width, height), skew, up.w / 2, up.h / 2);
   for (const b of blocks) for (const p of b.paragraphs) for (const l of p.lines) {
     const lineWords = l.words.filter((w) => w.text.trim());
-    const lineBox = rotateBox(l.bbox, rotation, width, height);
+    const lineBox = place(l.bbox);
     // One size per line: per-word box heights swing with ascenders ("a" vs "Th").
     const rowHeight = l.rowAttributes?.rowHeight;
     const fontSize = rowHeight && rowHeight > 0 ? rowHeight : lineBox.y1 - lineBox.y0;
-    const baseline = rotation === 0 && l.baseline.y0 > 0 ? (l.baseline.y0 + l.baseline.y1) / 2 : undefined;
+    const [bx0, by0] = rotatePoint(l.baseline.x0, l.baseline.y0, rotation, width, height);
+    const [bx1, by1] = rotatePoint(l.baseline.x1, l.baseline.y1, rotation, width, height);
+    const mid = deskewBox({ x0: (bx0 + bx1) / 2, y0: (by0 + by1) / 2, x1: (bx0 + bx1) / 2, y1: (by0 + by1) / 2 }, skew, up.w / 2, up.h / 2);
+    const baseline = bx1 !== bx0 || by1 !== by0 ? mid.y0 : undefined;
     lineWords.forEach((w, i) => {
       const text = w.text.trim();
       const next = lineWords[i + 1];
       const word: Word = {
         text,
-        bbox: rotateBox(w.bbox, rotation, width, height),
+        bbox: place(w.bbox),
         fontSize,
         confidence: w.confidence,
         spaceAfter: next ? spaceBetween(text, next.text.trim()) : false,
@@ -148,6 +178,7 @@ export class TesseractOcrEngine implements OcrEngine {
   private readonly langPath: string;
   private readonly autoScript: boolean;
   private readonly scriptCheckBelow: number;
+  private readonly orientationCheckBelow: number;
   private osdData: Uint8Array | null = null;
   private closed = false;
 
@@ -157,6 +188,7 @@ export class TesseractOcrEngine implements OcrEngine {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.autoScript = opts.autoScript ?? true;
     this.scriptCheckBelow = opts.scriptCheckBelow ?? 65;
+    this.orientationCheckBelow = opts.orientationCheckBelow ?? 70;
     this.files = discoverLanguages(opts.dataDirs ?? []);
     this.langPath = 'docinline-tessdata:' + Buffer.from(JSON.stringify(this.files)).toString('base64url');
     this.slots = Array.from({ length: this.concurrency }, (_, id) => ({
@@ -195,6 +227,18 @@ export class TesseractOcrEngine implements OcrEngine {
       slot.thread?.ref();
       return await this.withBudget(slot, budget, opts.signal, async () => {
         let result = await this.run(slot, pgm, langs.join('+'), psm, image);
+        // OSD needs enough text to vote and misses short upside-down pages; their words read as
+        // garbage with low confidence. Try the other turns, keep the clearly better reading.
+        if (psm === '1' && result.confidence < this.orientationCheckBelow && result.words.length >= 3) {
+          for (const turn of [180, 90, 270] as const) {
+            const turned = rotateRaster(image, turn);
+            const r = await this.run(slot, toPgm(turned), langs.join('+'), psm, turned);
+            if (r.confidence > result.confidence + 10 && r.words.length >= 3) {
+              result = { ...r, rotation: normalizeQuarterTurn(turn + r.rotation) };
+            }
+            if (result.confidence >= this.orientationCheckBelow) break;
+          }
+        }
         const installed = this.languages();
         if (this.autoScript && meanConfidence(result.words) < this.scriptCheckBelow && this.files.osd) {
           const script = await this.detectScript(slot, pgm);
@@ -205,6 +249,7 @@ export class TesseractOcrEngine implements OcrEngine {
           }
           if (!result.script && script) result.script = script;
         }
+        if (process.env.DOCINLINE_OCR_DEBUG) console.error(`[ocr] ${image.width}x${image.height} conf=${result.confidence.toFixed(1)} rot=${result.rotation} script=${result.script ?? '-'} langs=${result.languages?.join('+')} words=${result.words.length}`);
         return result;
       });
     } finally {

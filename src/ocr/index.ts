@@ -11,7 +11,7 @@ import type { DetectedType } from '../detect.js';
 import { DocinlineError } from '../errors.js';
 import { selectPages } from '../page-range.js';
 import { normalizeQuarterTurn, rotateBox, rotatedSize, scaleBox } from './geometry.js';
-import { findRules } from './raster.js';
+import { eraseRules, findRules } from './raster.js';
 import { nativeImageDpi, type OperatorList } from './pdf-images.js';
 import { cleanWords } from './words.js';
 
@@ -75,7 +75,9 @@ function toSourcePage(
 function rasterRules(input: OcrInput): Rule[] {
   const { width, height } = input.image;
   if (width * height > 25_000_000) return [];
-  return findRules(input.image, { maxThickness: Math.max(3, Math.round(2 * input.scale) + 1) });
+  const opts: Parameters<typeof findRules>[1] = { maxThickness: Math.max(3, Math.round(2 * input.scale) + 1) };
+  if (input.textHeight) opts.textHeight = input.textHeight;
+  return findRules(input.image, opts);
 }
 
 /** Decodes an image file (all TIFF pages) and OCRs each page into words. */
@@ -105,8 +107,9 @@ export async function imageToSourcePages(
       opts.signal?.throwIfAborted();
       const n = selected[i]!;
       const input = await images.prepareForOcr(bytes, { page: n - 1, maxPixels: opts.maxPixels });
-      const result = await ocr.recognize(input.image, { languages: opts.languages, signal: opts.signal, detectOrientation: true });
-      pages[i] = toSourcePage(n, input, result, 1 / input.scale, rasterRules(input), notes);
+      const rules = rasterRules(input);
+      const result = await ocr.recognize(eraseRules(input.image, rules), { languages: opts.languages, signal: opts.signal, detectOrientation: true });
+      pages[i] = toSourcePage(n, input, result, 1 / input.scale, rules, notes);
     }
   };
   await Promise.all(Array.from({ length: Math.min(fanOut, selected.length) }, worker));
@@ -130,10 +133,11 @@ export async function ocrPdfPage(page: PDFPageProxy, number: number, opts: Resol
   }
   const raster = await renderer.render(page, { dpi, maxPixels: opts.maxPixels, signal: opts.signal });
   const input = await images.prepareRasterForOcr(raster, { maxPixels: opts.maxPixels });
-  const result = await ocr.recognize(input.image, { languages: opts.languages, signal: opts.signal, detectOrientation: true });
+  const rules = rasterRules(input);
+  const result = await ocr.recognize(eraseRules(input.image, rules), { languages: opts.languages, signal: opts.signal, detectOrientation: true });
   // points per prepared-image pixel
   const unit = viewport.width / raster.width / input.scale;
-  const sp = toSourcePage(number, input, result, unit, rasterRules(input), []);
+  const sp = toSourcePage(number, input, result, unit, rules, []);
   // The page's own /Rotate is already in the viewport; OCR may turn it further.
   const pageRotation = normalizeQuarterTurn(((viewport.rotation as number) ?? 0) + sp.rotation);
   sp.rotation = pageRotation;

@@ -19,7 +19,8 @@ export interface OcrScaleOptions {
 
 export const DEFAULT_TARGET_TEXT_HEIGHT = 22;
 
-export function planOcrScale(gray: RasterImage, opts: OcrScaleOptions = {}): number {
+/** The scale factor, and the text height it was planned from (in pixels of the unscaled image). */
+export function planOcrScale(gray: RasterImage, opts: OcrScaleOptions = {}): { scale: number; textHeight?: number } {
   const target = opts.targetTextHeight ?? DEFAULT_TARGET_TEXT_HEIGHT;
   const maxUp = opts.maxUpscale ?? 4;
   const shrinkAbove = opts.shrinkAbove ?? 3;
@@ -34,5 +35,5 @@ export function planOcrScale(gray: RasterImage, opts: OcrScaleOptions = {}): num
   const budget = opts.maxPixels ?? Infinity;
   const pixels = gray.width * gray.height;
   if (pixels * scale * scale > budget) scale = Math.sqrt(budget / pixels);
-  return scale;
+  return size ? { scale, textHeight: size.median } : { scale };
 }

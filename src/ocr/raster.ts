@@ -144,20 +144,40 @@ export function estimateTextSize(img: RasterImage, threshold?: number): TextSize
  * Long straight dark lines (table borders, separators) in a grayscale image, as rules in pixel space.
  * A rule is a run of ink at least `minLength` long, up to `maxThickness` thick.
  */
-export function findRules(img: RasterImage, opts: { minLength?: number; maxThickness?: number; threshold?: number } = {}): Rule[] {
+export function findRules(
+  img: RasterImage,
+  opts: { minLength?: number; maxThickness?: number; threshold?: number; textHeight?: number } = {},
+): Rule[] {
   const { data, width, height } = img;
   if (img.channels !== 1 || !width || !height) return [];
   const t = opts.threshold ?? Math.min(otsu(histogram(img)), 200);
   const maxThick = opts.maxThickness ?? Math.max(3, Math.round(Math.min(width, height) / 300));
-  const minH = opts.minLength ?? Math.max(40, Math.round(width / 12));
-  const minV = opts.minLength ?? Math.max(30, Math.round(height / 25));
+  // Letter stems are dark, thin and straight too: a vertical rule must be several text heights long
+  // (a table border spans at least a couple of rows); a horizontal one a good part of the width.
+  const text = opts.textHeight ?? estimateTextSize(img, t)?.median ?? 12;
+  const minH = opts.minLength ?? Math.max(40, 6 * text, Math.round(width / 12));
+  const minV = opts.minLength ?? Math.max(30, Math.round(4 * text));
   const rules: Rule[] = [];
   // Horizontal: runs per row, then stack runs on consecutive rows that share the same span.
   type Seg = { a: number; b: number; y0: number; y1: number };
   let open: Seg[] = [];
+  // A rule has paper on both sides along most of its length; dark runs inside photos do not.
+  const lightRow = (y: number, a: number, b: number) => {
+    if (y < 0 || y >= height) return true;
+    let light = 0;
+    const off = y * width;
+    for (let x = a; x < b; x++) if (data[off + x]! > t) light++;
+    return light >= 0.6 * (b - a);
+  };
+  const lightCol = (x: number, a: number, b: number) => {
+    if (x < 0 || x >= width) return true;
+    let light = 0;
+    for (let y = a; y < b; y++) if (data[y * width + x]! > t) light++;
+    return light >= 0.6 * (b - a);
+  };
   const flushH = (s: Seg) => {
     const th = s.y1 - s.y0;
-    if (th <= maxThick) rules.push({ x0: s.a, y0: (s.y0 + s.y1) / 2, x1: s.b, y1: (s.y0 + s.y1) / 2, orientation: 'h', width: th });
+    if (th <= maxThick && lightRow(s.y0 - 2, s.a, s.b) && lightRow(s.y1 + 1, s.a, s.b)) rules.push({ x0: s.a, y0: (s.y0 + s.y1) / 2, x1: s.b, y1: (s.y0 + s.y1) / 2, orientation: 'h', width: th });
   };
   for (let y = 0; y <= height; y++) {
     const runs: [number, number][] = [];
@@ -180,30 +200,86 @@ export function findRules(img: RasterImage, opts: { minLength?: number; maxThick
     runs.forEach(([a, b], i) => { if (!used.has(i)) next.push({ a, b, y0: y, y1: y + 1 }); });
     open = next;
   }
-  // Vertical: the same on columns.
-  open = [];
-  const colRuns = (x: number): [number, number][] => {
-    const out: [number, number][] = [];
-    let y = 0;
-    while (y < height) {
-      while (y < height && data[y * width + x]! > t) y++;
-      const s = y;
-      while (y < height && data[y * width + x]! <= t) y++;
-      if (y - s >= minV) out.push([s, y]);
+  // Vertical: long runs per column, found in one row-major pass (column walks are cache-hostile),
+  // then runs in neighbouring columns with the same extent are stacked into one rule.
+  const runStart = new Int32Array(width).fill(-1);
+  const segs: { x: number; a: number; b: number }[] = [];
+  for (let y = 0; y <= height; y++) {
+    const off = y * width;
+    for (let x = 0; x < width; x++) {
+      const ink = y < height && data[off + x]! <= t;
+      const st = runStart[x]!;
+      if (ink) { if (st < 0) runStart[x] = y; }
+      else if (st >= 0) {
+        if (y - st >= minV) segs.push({ x, a: st, b: y });
+        runStart[x] = -1;
+      }
     }
-    return out;
-  };
-  for (let x = 0; x <= width; x++) {
-    const runs = x < width ? colRuns(x) : [];
-    const next: Seg[] = [];
-    const used = new Set<number>();
-    for (const s of open) {
-      const k = runs.findIndex(([a, b], i) => !used.has(i) && Math.abs(a - s.a) <= 2 && Math.abs(b - s.b) <= 2);
-      if (k >= 0) { used.add(k); next.push({ ...s, y1: x + 1 }); }
-      else if (s.y1 - s.y0 <= maxThick) rules.push({ x0: (s.y0 + s.y1) / 2, y0: s.a, x1: (s.y0 + s.y1) / 2, y1: s.b, orientation: 'v', width: s.y1 - s.y0 });
-    }
-    runs.forEach(([a, b], i) => { if (!used.has(i)) next.push({ a, b, y0: x, y1: x + 1 }); });
-    open = next;
   }
+  segs.sort((p, q) => p.x - q.x || p.a - q.a);
+  type VGroup = { a: number; b: number; x0: number; x1: number };
+  let openV: VGroup[] = [];
+  const flushV = (g: VGroup) => {
+    const th = g.x1 - g.x0;
+    if (th <= maxThick && lightCol(g.x0 - 2, g.a, g.b) && lightCol(g.x1 + 1, g.a, g.b)) rules.push({ x0: (g.x0 + g.x1) / 2, y0: g.a, x1: (g.x0 + g.x1) / 2, y1: g.b, orientation: 'v', width: th });
+  };
+  let i = 0;
+  while (i < segs.length) {
+    const x = segs[i]!.x;
+    const next: VGroup[] = [];
+    const taken = new Set<VGroup>();
+    for (; i < segs.length && segs[i]!.x === x; i++) {
+      const sg = segs[i]!;
+      const g = openV.find((o) => !taken.has(o) && o.x1 === x && Math.abs(o.a - sg.a) <= 2 && Math.abs(o.b - sg.b) <= 2);
+      if (g) { taken.add(g); g.x1 = x + 1; next.push(g); }
+      else next.push({ a: sg.a, b: sg.b, x0: x, x1: x + 1 });
+    }
+    for (const o of openV) if (!taken.has(o)) flushV(o);
+    openV = next;
+  }
+  for (const o of openV) flushV(o);
   return rules;
+}
+
+/** The image turned clockwise by a quarter-turn multiple (same convention as geometry.rotateBox). */
+export function rotateRaster(img: RasterImage, rotation: 0 | 90 | 180 | 270): RasterImage {
+  if (rotation === 0) return img;
+  const { width: w, height: h, channels: c, data } = img;
+  const out = new Uint8Array(w * h * c);
+  const W = rotation === 180 ? w : h;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let nx: number, ny: number;
+      if (rotation === 90) { nx = h - 1 - y; ny = x; }
+      else if (rotation === 180) { nx = w - 1 - x; ny = h - 1 - y; }
+      else { nx = y; ny = w - 1 - x; }
+      const s = (y * w + x) * c;
+      const d = (ny * W + nx) * c;
+      for (let k = 0; k < c; k++) out[d + k] = data[s + k]!;
+    }
+  }
+  return rotation === 180 ? { width: w, height: h, channels: c, data: out } : { width: h, height: w, channels: c, data: out };
+}
+
+/**
+ * A copy of the image with the rules painted over in the paper colour. Tesseract reads table borders
+ * as "|" and "_" and merges the cells they separate; the layout stages get the rules separately.
+ */
+export function eraseRules(img: RasterImage, rules: Rule[], threshold?: number): RasterImage {
+  if (!rules.length || img.channels !== 1) return img;
+  const { width, height, data } = img;
+  const t = threshold ?? Math.min(otsu(histogram(img)), 200);
+  const out = new Uint8Array(data);
+  for (const r of rules) {
+    const pad = Math.ceil(r.width / 2) + 1;
+    const x0 = Math.max(0, Math.floor(Math.min(r.x0, r.x1) - (r.orientation === 'v' ? pad : 0)));
+    const x1 = Math.min(width - 1, Math.ceil(Math.max(r.x0, r.x1) + (r.orientation === 'v' ? pad : 0)));
+    const y0 = Math.max(0, Math.floor(Math.min(r.y0, r.y1) - (r.orientation === 'h' ? pad : 0)));
+    const y1 = Math.min(height - 1, Math.ceil(Math.max(r.y0, r.y1) + (r.orientation === 'h' ? pad : 0)));
+    for (let y = y0; y <= y1; y++) {
+      const off = y * width;
+      for (let x = x0; x <= x1; x++) if (out[off + x]! <= t + 40) out[off + x] = 255;
+    }
+  }
+  return { ...img, data: out };
 }

@@ -10,7 +10,9 @@ export function isNoise(w: Word): boolean {
   const conf = w.confidence ?? 100;
   const t = w.text.trim();
   if (!t) return true;
-  if (conf < 15) return true;
+  // Unsure words that still carry a real word ("uncommon.[\"?ll'%]": text with a misread
+  // superscript) are kept: dropping them loses the text and leaves gaps that look like gutters.
+  if (conf < 15 && !/[\p{L}\p{N}]{3,}/u.test(t)) return true;
   // Border fragments and specks: no letter or digit, read with little confidence.
   if (!HAS_ALNUM.test(t) && conf < 50 && !/^[.,:;!?%$€£&@#*+=()[\]{}"'“”‘’\-–—•·]+$/.test(t)) return true;
   if (!HAS_ALNUM.test(t) && conf < 30) return true;

@@ -40,6 +40,8 @@ export interface OcrInput {
   image: RasterImage;
   /** Size of the image the word boxes should be reported in (after undoing any upscaling). */
   scale: number;
+  /** Typical glyph height in `image` pixels, when the codec measured it. */
+  textHeight?: number;
 }
 
 export interface ImageCodec {
