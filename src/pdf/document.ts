@@ -35,7 +35,9 @@ export function documentError(e: unknown, bytes: Uint8Array): DocinlineError {
 export async function openPdf(driver: PdfDriver, bytes: Uint8Array, password: string | undefined, signal: AbortSignal): Promise<PDFDocumentProxy> {
   try {
     // pdf.js tries the empty user password by itself, so documents with only an owner password open.
-    return await driver.open(bytes, { password, signal });
+    // pdf.js takes ownership of (and may detach) the buffer it is given: it gets a copy, so the caller's
+    // bytes stay usable (and readable here for diagnosing a failure).
+    return await driver.open(bytes.slice(), { password, signal });
   } catch (e) {
     if (signal.aborted) throw e;
     const pw = passwordError(e, password !== undefined && password !== '');

@@ -46,7 +46,7 @@ function jsonBlock(b: Block): JsonBlock {
     const t = b.table;
     o.table = {
       rows: t.rows, cols: t.cols, headerRows: t.headerRows, method: t.method,
-      cells: t.cells.map((c) => ({ ...c, bbox: c.bbox ? roundBox(c.bbox) : undefined })),
+      cells: t.cells.map(({ bbox, ...c }) => (bbox ? { ...c, bbox: roundBox(bbox) } : c)),
     };
     if (t.pages) o.table.pages = t.pages;
   }
