@@ -30,6 +30,10 @@ export async function startDocinline(env: Record<string, string>): Promise<Docin
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DOCINLINE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Never leave a server behind if the test process dies first.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let out = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -74,6 +74,11 @@ function boundedBody(body: ReadableStream<Uint8Array>, maxBytes: number, maxFile
   );
 }
 
+/** RFC 5987 ext-value: encodeURIComponent leaves a few characters the grammar does not allow. */
+function rfc5987(s: string): string {
+  return encodeURIComponent(s).replace(/['()*!]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
 function errorResponse(c: Context<AppEnv>, err: unknown): Response {
   const e = toDocinlineError(err);
   return c.json(e.toJSON(), e.status as 400, e.headers);
@@ -201,7 +206,7 @@ export function filesRoutes(store: FileStore, opts: FilesRoutesOptions): Hono<Ap
       headers: {
         'content-type': 'application/octet-stream',
         'content-length': String(f.record.bytes),
-        'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(f.record.filename)}`,
+        'content-disposition': `attachment; filename*=UTF-8''${rfc5987(f.record.filename)}`,
         'x-content-type-options': 'nosniff',
       },
     });
