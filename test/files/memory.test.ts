@@ -103,11 +103,12 @@ async function measure(srv: Docinline, log: (msg: string) => void): Promise<void
 describe('100 MB upload memory', () => {
   test('local disk: RSS growth stays under 64 MB', async (t) => {
     const dir = mkdtempSync(path.join(tmpdir(), 'docinline-mem-'));
-    const srv = await startDocinline({ DOCINLINE_DATA_DIR: dir, DOCINLINE_API_KEYS: 'mem-key' });
+    let srv: Docinline | undefined;
     try {
+      srv = await startDocinline({ DOCINLINE_DATA_DIR: dir, DOCINLINE_API_KEYS: 'mem-key' });
       await measure(srv, (m) => t.diagnostic(m));
     } finally {
-      await srv.stop();
+      await srv?.stop();
       rmSync(dir, { recursive: true, force: true });
     }
   });
