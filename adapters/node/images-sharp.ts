@@ -95,8 +95,14 @@ export class SharpImageCodec implements ImageCodec {
     gray = stretchContrast(gray);
     try {
       const maxOcr = Math.min(this.opts.maxOcrPixels ?? 36_000_000, Math.max(opts.maxPixels, gray.width * gray.height));
-      const { scale, textHeight } = planOcrScale(gray, { ...this.opts, maxPixels: maxOcr });
+      const { scale, textHeight, despeckle } = planOcrScale(gray, { ...this.opts, maxPixels: maxOcr });
       const th = textHeight !== undefined ? { textHeight: textHeight * scale } : {};
+      if (despeckle) {
+        // Scanner specks become stray letters and break words; a 3×3 median removes them, and only
+        // runs on text big enough (x-height ≥ 10 px) to keep its strokes.
+        const d = await sharp(gray.data, { raw: { width: gray.width, height: gray.height, channels: 1 } }).median(3).toColourspace('b-w').raw().toBuffer({ resolveWithObject: true });
+        gray = { width: d.info.width, height: d.info.height, channels: 1, data: d.data };
+      }
       if (scale === 1) return { image: gray, scale: 1, ...th };
       const width = Math.max(1, Math.round(gray.width * scale));
       const height = Math.max(1, Math.round(gray.height * scale));

@@ -17,6 +17,7 @@ import type { OcrEngine, OcrResult, RasterImage } from '../../src/ports/parsing.
 import { deskewBox, normalizeQuarterTurn, rotateBox, rotatePoint, type QuarterTurn } from '../../src/ocr/geometry.js';
 import { isValidLanguageCode, languageForScript, spaceBetween } from '../../src/ocr/script.js';
 import { rotateRaster } from '../../src/ocr/raster.js';
+import { emFromBox } from '../../src/ocr/words.js';
 
 const require = createRequire(import.meta.url);
 
@@ -132,9 +133,14 @@ function wordsFromBlocks(blocks: TBlock[], width: number, height: number, rotati
   for (const b of blocks) for (const p of b.paragraphs) for (const l of p.lines) {
     const lineWords = l.words.filter((w) => w.text.trim());
     const lineBox = place(l.bbox);
-    // One size per line: per-word box heights swing with ascenders ("a" vs "Th").
+    // One size per line, from the words' ink heights read against their letters (see emFromBox);
+    // tesseract's own row height runs high on one-word lines such as table cells.
+    const ems = lineWords
+      .map((w) => emFromBox(w.text.trim(), rotation === 90 || rotation === 270 ? w.bbox.x1 - w.bbox.x0 : w.bbox.y1 - w.bbox.y0))
+      .filter((e): e is number => e !== null)
+      .sort((a, b) => a - b);
     const rowHeight = l.rowAttributes?.rowHeight;
-    const fontSize = rowHeight && rowHeight > 0 ? rowHeight : lineBox.y1 - lineBox.y0;
+    const fontSize = ems.length ? ems[ems.length >> 1]! : rowHeight && rowHeight > 0 ? rowHeight : lineBox.y1 - lineBox.y0;
     const [bx0, by0] = rotatePoint(l.baseline.x0, l.baseline.y0, rotation, width, height);
     const [bx1, by1] = rotatePoint(l.baseline.x1, l.baseline.y1, rotation, width, height);
     const mid = deskewBox({ x0: (bx0 + bx1) / 2, y0: (by0 + by1) / 2, x1: (bx0 + bx1) / 2, y1: (by0 + by1) / 2 }, skew, up.w / 2, up.h / 2);

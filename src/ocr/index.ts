@@ -13,7 +13,7 @@ import { selectPages } from '../page-range.js';
 import { normalizeQuarterTurn, rotateBox, rotatedSize, scaleBox } from './geometry.js';
 import { eraseRules, findRules } from './raster.js';
 import { nativeImageDpi, type OperatorList } from './pdf-images.js';
-import { cleanWords } from './words.js';
+import { cleanWords, harmonizeSizes } from './words.js';
 
 export { assessTextLayer, type TextLayerQuality } from './text-layer.js';
 
@@ -43,7 +43,7 @@ function toSourcePage(
 ): SourcePage {
   const rotation = normalizeQuarterTurn(result.rotation);
   const up = rotatedSize(input.image.width, input.image.height, rotation);
-  const words: Word[] = cleanWords(result.words).map((w) => {
+  const words: Word[] = harmonizeSizes(cleanWords(result.words)).map((w) => {
     const out: Word = { ...w, bbox: scaleBox(w.bbox, unit), fontSize: w.fontSize * unit };
     if (w.baseline !== undefined) out.baseline = w.baseline * unit;
     return out;
@@ -113,6 +113,12 @@ export async function imageToSourcePages(
     }
   };
   await Promise.all(Array.from({ length: Math.min(fanOut, selected.length) }, worker));
+  if (pages.length > 1) {
+    // Sizes are compared across the document (body size, headings): pull them together across pages too.
+    const all = harmonizeSizes(pages.flatMap((p) => p.words));
+    let k = 0;
+    for (const p of pages) p.words = all.slice(k, (k += p.words.length));
+  }
   return { pageCount, pages };
 }
 

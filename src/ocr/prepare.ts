@@ -19,8 +19,11 @@ export interface OcrScaleOptions {
 
 export const DEFAULT_TARGET_TEXT_HEIGHT = 22;
 
-/** The scale factor, and the text height it was planned from (in pixels of the unscaled image). */
-export function planOcrScale(gray: RasterImage, opts: OcrScaleOptions = {}): { scale: number; textHeight?: number } {
+/**
+ * The scale factor, the text height it was planned from (in pixels of the unscaled image), and
+ * whether the page is speckled enough to need a median filter first.
+ */
+export function planOcrScale(gray: RasterImage, opts: OcrScaleOptions = {}): { scale: number; textHeight?: number; despeckle: boolean } {
   const target = opts.targetTextHeight ?? DEFAULT_TARGET_TEXT_HEIGHT;
   const maxUp = opts.maxUpscale ?? 4;
   const shrinkAbove = opts.shrinkAbove ?? 3;
@@ -35,5 +38,6 @@ export function planOcrScale(gray: RasterImage, opts: OcrScaleOptions = {}): { s
   const budget = opts.maxPixels ?? Infinity;
   const pixels = gray.width * gray.height;
   if (pixels * scale * scale > budget) scale = Math.sqrt(budget / pixels);
-  return size ? { scale, textHeight: size.median } : { scale };
+  const despeckle = !!size && size.specks > 200 && size.specks > 0.5 * size.count && size.median >= 10;
+  return size ? { scale, textHeight: size.median, despeckle } : { scale, despeckle };
 }

@@ -60,6 +60,8 @@ export interface TextSize {
   median: number;
   /** Components that were counted. */
   count: number;
+  /** Isolated dots of one or two pixels: scanner noise (salt and pepper) when they are many. */
+  specks: number;
 }
 
 /**
@@ -127,17 +129,19 @@ export function estimateTextSize(img: RasterImage, threshold?: number): TextSize
     if (rr[i]! + 1 > y1[r]!) y1[r] = rr[i]! + 1;
   }
   const heights: number[] = [];
+  let specks = 0;
   for (let i = 0; i < n; i++) {
     if (parent[i] !== i) continue;
     const w = x1[i]! - x0[i]!;
     const h = y1[i]! - y0[i]!;
+    if (w <= 2 && h <= 2) specks++;
     // glyph-like: not specks, not rules, not whole pictures
     if (h < 4 || h > height / 3 || w > 4 * h || w * 8 < h) continue;
     heights.push(h);
   }
   if (heights.length < 5) return null;
   heights.sort((a, b) => a - b);
-  return { median: heights[heights.length >> 1]!, count: heights.length };
+  return { median: heights[heights.length >> 1]!, count: heights.length, specks };
 }
 
 /**
