@@ -5,9 +5,9 @@
  */
 import type { ImageCodec, OcrEngine, PageRenderer, ParseRuntime, PdfDriver } from '../../src/ports/parsing.js';
 import { createNodePdfDriver } from './pdf.js';
-import { SharpImageCodec } from './images-sharp.js';
+import type { SharpImageCodec } from './images-sharp.js';
 import { TesseractOcrEngine, type TesseractEngineOptions } from './ocr-tesseract.js';
-import { CanvasPageRenderer } from './render-canvas.js';
+import type { CanvasPageRenderer } from './render-canvas.js';
 
 export interface NodeRuntimeOptions {
   pdf?: PdfDriver;
@@ -25,11 +25,31 @@ export interface NodeRuntimeOptions {
 export function createNodeRuntime(opts: NodeRuntimeOptions = {}): ParseRuntime {
   const runtime: ParseRuntime = { pdf: opts.pdf ?? createNodePdfDriver() };
   const defaults = opts.ocrDefaults === false ? null : (opts.ocrDefaults ?? {});
-  const images = opts.images ?? (defaults ? new SharpImageCodec() : undefined);
+  const images = opts.images ?? (defaults ? lazyAsync<ImageCodec>(async () => new (await import('./images-sharp.js')).SharpImageCodec() as SharpImageCodec) : undefined);
   const ocr = opts.ocr ?? (defaults ? new TesseractOcrEngine(defaults) : undefined);
-  const renderer = opts.renderer ?? (defaults ? new CanvasPageRenderer() : undefined);
+  const renderer = opts.renderer ?? (defaults ? lazyAsync<PageRenderer>(async () => new (await import('./render-canvas.js')).CanvasPageRenderer() as CanvasPageRenderer) : undefined);
   if (images) runtime.images = images;
   if (ocr) runtime.ocr = ocr;
   if (renderer) runtime.renderer = renderer;
   return runtime;
+}
+
+/**
+ * An object whose (async) methods load the real implementation on first call. sharp and
+ * @napi-rs/canvas each add ~30 MB of native code to the process; most PDFs never need them.
+ */
+function lazyAsync<T extends object>(load: () => Promise<T>): T {
+  let impl: Promise<T> | undefined;
+  const get = () => (impl ??= load());
+  return new Proxy({} as T, {
+    get(_t, prop) {
+      if (prop === 'then') return undefined; // not a thenable
+      return async (...args: unknown[]) => {
+        const target = await get();
+        const fn = (target as Record<PropertyKey, unknown>)[prop];
+        if (typeof fn !== 'function') return fn;
+        return (fn as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
 }

@@ -305,34 +305,32 @@ async function runBatch(inputs: string[], outDir: string, options: ParseOptions,
   };
   progress.update(0, 0, 0, true);
   const n = Math.max(1, Math.min(concurrency, jobs.length));
-  if (n === 1) {
-    for (const job of jobs) onResult(await runJob(job, options, format));
-    await closeRuntime();
-  } else {
-    let next = 0;
-    const init: WorkerInit = { docinlineParseWorker: true, options, format };
-    await Promise.all(
-      Array.from({ length: n }, () => new Promise<void>((resolveLane) => {
-        const w = new Worker(new URL(import.meta.url), { workerData: init });
-        let current: Job | undefined;
-        const feed = () => {
-          current = next < jobs.length ? jobs[next++] : undefined;
-          w.postMessage(current ?? null);
-        };
-        w.on('message', (r: JobResult) => { onResult(r); feed(); });
-        w.on('error', (e) => {
-          // A crashed worker fails its document; the others go on.
-          if (current) onResult({ input: current.input, ok: false, pages: 0, error: `worker crashed: ${e.message}` });
-          current = undefined;
-        });
-        w.on('exit', () => resolveLane());
-        feed();
-      })),
-    );
-    // Documents a crashed lane never reached.
-    while (next < jobs.length) onResult(await runJob(jobs[next++], options, format));
-    await closeRuntime();
-  }
+  // This thread is one lane and n - 1 worker threads are the others: one engine fewer to load (and
+  // to hold in memory) than n workers, and the main thread has nothing else to do.
+  let next = 0;
+  const take = () => (next < jobs.length ? jobs[next++] : undefined);
+  const init: WorkerInit = { docinlineParseWorker: true, options, format };
+  const workerLane = () => new Promise<void>((resolveLane) => {
+    const w = new Worker(new URL(import.meta.url), { workerData: init });
+    let current: Job | undefined;
+    const feed = () => {
+      current = take();
+      w.postMessage(current ?? null);
+    };
+    w.on('message', (r: JobResult) => { current = undefined; onResult(r); feed(); });
+    w.on('error', (e) => {
+      // A crashed worker fails its document; the other lanes go on.
+      if (current) onResult({ input: current.input, ok: false, pages: 0, error: `worker crashed: ${e.message}` });
+      current = undefined;
+    });
+    w.on('exit', () => resolveLane());
+    feed();
+  });
+  const mainLane = async () => {
+    for (let job = take(); job; job = take()) onResult(await runJob(job, options, format));
+  };
+  await Promise.all([mainLane(), ...Array.from({ length: n - 1 }, workerLane)]);
+  await closeRuntime();
   progress.clear();
   const secs = (Date.now() - started) / 1000;
   if (!quiet) {
