@@ -34,41 +34,73 @@ const RESPONSES: Api = {
   find: findResponsesDocuments,
 };
 
-function handler(gw: Gateway, api: Api) {
+/** One chat or Responses request as the route receives it, without the HTTP exchange around it. */
+export interface ForwardRequest {
+  /** The JSON body as sent. */
+  raw: Uint8Array;
+  owner: string | null;
+  /** The client's headers (a few are passed on to the backend). */
+  headers: Headers;
+  /** Aborts when the caller goes away. */
+  signal?: AbortSignal;
+  requestId: string;
+  /** What was inlined, once known (for the access log). */
+  onStats?: (stats: InlineStats) => void;
+}
+
+/**
+ * Inlines the request's documents and forwards it: everything POST /v1/chat/completions and
+ * /v1/responses do once the body is read. Batch lines go through here too (src/batch), so a line is
+ * treated exactly like a live request.
+ */
+export async function inlineAndForward(gw: Gateway, apiName: 'chat' | 'responses', req: ForwardRequest): Promise<Response> {
+  const api = apiName === 'chat' ? CHAT : RESPONSES;
   const markers = gw.router.anyTextOnly ? [...api.markers, ...api.textOnlyMarkers] : api.markers;
+  const { raw, signal } = req;
+  const text = decoder.decode(raw);
+  // Most requests carry no document: those are forwarded byte for byte without a JSON round trip.
+  const mayInline = markers.some((m) => text.includes(m));
+  const body = mayInline || gw.router.routed ? parseJsonObject(text) : null;
+  const target = gw.router.pick(body?.model);
+  let stats: InlineStats = NO_DOCUMENTS;
+  let out: string | Uint8Array = raw;
+  if (body && mayInline) {
+    const refs = api.find(body, { textOnly: target.textOnly });
+    if (refs.length) {
+      stats = await inlineDocuments(refs, { owner: req.owner, signal }, gw.inline);
+      out = JSON.stringify(body);
+      gw.logger.debug('inlined', { requestId: req.requestId, ...stats });
+    }
+  }
+  req.onStats?.(stats);
+  return forward({
+    target,
+    method: 'POST',
+    path: api.path,
+    body: out,
+    clientHeaders: req.headers,
+    passAuthorization: !gw.auth.enabled,
+    clientSignal: signal,
+    timeoutMs: gw.config.upstream.timeoutMs,
+    transport: gw.transport,
+    requestId: req.requestId,
+    api: api.name,
+    logger: gw.logger,
+    responseHeaders: { 'x-request-id': req.requestId, ...statsHeaders(stats) },
+  });
+}
+
+function handler(gw: Gateway, api: Api) {
   return async (c: Context<AppEnv>) => {
     const raw = await gw.io.body(c, gw.config.limits.maxBodyBytes);
     const signal = gw.io.signal(c);
-    const text = decoder.decode(raw);
-    // Most requests carry no document: those are forwarded byte for byte without a JSON round trip.
-    const mayInline = markers.some((m) => text.includes(m));
-    const body = mayInline || gw.router.routed ? parseJsonObject(text) : null;
-    const target = gw.router.pick(body?.model);
-    let stats: InlineStats = NO_DOCUMENTS;
-    let out: string | Uint8Array = raw;
-    if (body && mayInline) {
-      const refs = api.find(body, { textOnly: target.textOnly });
-      if (refs.length) {
-        stats = await inlineDocuments(refs, { owner: c.get('owner'), signal }, gw.inline);
-        out = JSON.stringify(body);
-        gw.logger.debug('inlined', { requestId: c.get('requestId'), ...stats });
-      }
-    }
-    c.set('inlineStats', stats);
-    return forward({
-      target,
-      method: 'POST',
-      path: api.path,
-      body: out,
-      clientHeaders: c.req.raw.headers,
-      passAuthorization: !gw.auth.enabled,
-      clientSignal: signal,
-      timeoutMs: gw.config.upstream.timeoutMs,
-      transport: gw.transport,
+    return inlineAndForward(gw, api.name, {
+      raw,
+      owner: c.get('owner'),
+      headers: c.req.raw.headers,
+      signal,
       requestId: c.get('requestId'),
-      api: api.name,
-      logger: gw.logger,
-      responseHeaders: { 'x-request-id': c.get('requestId'), ...statsHeaders(stats) },
+      onStats: (s) => c.set('inlineStats', s),
     });
   };
 }

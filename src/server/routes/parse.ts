@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { ParseRequest, describeIssues } from '../../api/schemas.js';
 import { DocinlineError, toDocinlineError } from '../../errors.js';
-import { loadDocument, type LoadedDocument } from '../../inline/inline.js';
+import { loadDocument, type InlineStats, type LoadedDocument } from '../../inline/inline.js';
 import { parseInlineFragment } from '../../inline/fragment.js';
 import { isDataUrl, splitFragment } from '../../inline/dataurl.js';
 import type { DocumentSource } from '../../inline/parts.js';
@@ -48,6 +48,13 @@ export function parseRoutes(gw: Gateway): Hono<AppEnv> {
     const ct = req.headers.get('content-type') ?? '';
     const signal = gw.io.signal(c);
     const ctx = { owner: c.get('owner'), signal };
+    const call: ParseCall = {
+      owner: ctx.owner,
+      signal,
+      requestId: c.get('requestId'),
+      markdown: c.req.query('format') === 'markdown' || (req.headers.get('accept') ?? '').startsWith('text/markdown'),
+      onStats: (s) => c.set('inlineStats', s),
+    };
     let loaded: LoadedDocument;
     let options: ParseOptions;
     let param: string;
@@ -94,68 +101,95 @@ export function parseRoutes(gw: Gateway): Hono<AppEnv> {
       }
     } else {
       const body = parseJsonObject(await gw.io.body(c, limits.maxBodyBytes));
-      const r = ParseRequest.safeParse(body);
-      if (!r.success) {
-        const d = describeIssues(r.error.issues);
-        throw new DocinlineError('invalid_request', d.message, { param: d.path.replace(/^\./, '') || null });
-      }
-      const b = r.data;
-      options = optionsFrom(b);
-      filename = b.filename;
-      param = b.url ? 'url' : b.file_data ? 'file_data' : 'file_id';
-      const source: DocumentSource = b.url
-        ? isDataUrl(b.url)
-          ? { kind: 'data', value: b.url }
-          : { kind: 'url', url: splitFragment(b.url).base }
-        : b.file_data
-          ? { kind: 'data', value: b.file_data }
-          : { kind: 'file_id', id: b.file_id! };
-      // #transform=inline options on a URL apply here too; explicit fields win.
-      const frag = b.url ? parseInlineFragment(splitFragment(b.url).fragment)?.options : undefined;
-      if (frag) options = { ...frag, ...options };
-      loaded = await attribute(param, () => loadDocument(source, ctx, gw.inline));
+      return parseJson(gw, body, call);
     }
-
-    const started = performance.now();
-    const r = await attribute(param, () =>
-      gw.parser.parse(loaded.input, {
-        ocr: gw.config.ocr.mode,
-        languages: gw.config.ocr.languages,
-        ...options,
-        filename: filename ?? loaded.filename ?? undefined,
-        maxBytes: limits.maxFileBytes,
-        maxPages: limits.maxPages,
-        maxPixels: limits.maxPixels,
-        timeoutMs: Math.min(limits.parseTimeoutMs, limits.requestParseBudgetMs),
-        signal,
-      }),
-    );
-    const parseMs = performance.now() - started;
-    const stats = { documents: 1, pages: r.result.stats.pages, cacheHits: r.cached ? 1 : 0, parseMs };
-    c.set('inlineStats', stats);
-    const headers = { 'x-request-id': c.get('requestId'), ...statsHeaders(stats) };
-    const wantMarkdown = c.req.query('format') === 'markdown' || (req.headers.get('accept') ?? '').startsWith('text/markdown');
-    if (wantMarkdown) return new Response(r.result.markdown, { headers: { ...headers, 'content-type': 'text/markdown; charset=utf-8' } });
-    const doc = r.result.document;
-    return new Response(
-      JSON.stringify({
-        object: 'document.parse',
-        filename: filename ?? loaded.filename ?? null,
-        mime: doc.mime,
-        sha256: r.sha256,
-        pages: r.result.stats.pages,
-        page_count: doc.pageCount,
-        markdown: r.result.markdown,
-        text: r.result.text,
-        document: doc,
-        stats: r.result.stats,
-        warnings: r.result.warnings,
-        cached: r.cached,
-      }),
-      { headers: { ...headers, 'content-type': 'application/json' } },
-    );
+    return respondParsed(gw, { loaded, options, filename, param }, call);
   });
   return app;
+}
+
+/** A /v1/parse request without the HTTP exchange around it. */
+export interface ParseCall {
+  owner: string | null;
+  signal: AbortSignal;
+  requestId: string;
+  /** Answer with the Markdown alone (text/markdown) instead of the JSON result. */
+  markdown: boolean;
+  onStats?: (stats: InlineStats) => void;
+}
+
+/**
+ * The JSON form of POST /v1/parse once the body is read. Batch lines for the /v1/parse endpoint go
+ * through here too (src/batch), so a line is treated exactly like a live request.
+ */
+export async function parseJson(gw: Gateway, body: Record<string, unknown>, call: ParseCall): Promise<Response> {
+  const r = ParseRequest.safeParse(body);
+  if (!r.success) {
+    const d = describeIssues(r.error.issues);
+    throw new DocinlineError('invalid_request', d.message, { param: d.path.replace(/^\./, '') || null });
+  }
+  const b = r.data;
+  let options = optionsFrom(b);
+  const param = b.url ? 'url' : b.file_data ? 'file_data' : 'file_id';
+  const source: DocumentSource = b.url
+    ? isDataUrl(b.url)
+      ? { kind: 'data', value: b.url }
+      : { kind: 'url', url: splitFragment(b.url).base }
+    : b.file_data
+      ? { kind: 'data', value: b.file_data }
+      : { kind: 'file_id', id: b.file_id! };
+  // #transform=inline options on a URL apply here too; explicit fields win.
+  const frag = b.url ? parseInlineFragment(splitFragment(b.url).fragment)?.options : undefined;
+  if (frag) options = { ...frag, ...options };
+  const loaded = await attribute(param, () => loadDocument(source, { owner: call.owner, signal: call.signal }, gw.inline));
+  return respondParsed(gw, { loaded, options, filename: b.filename, param }, call);
+}
+
+async function respondParsed(
+  gw: Gateway,
+  doc: { loaded: LoadedDocument; options: ParseOptions; filename: string | undefined; param: string },
+  call: ParseCall,
+): Promise<Response> {
+  const { limits } = gw.config;
+  const { loaded, options, filename, param } = doc;
+  const signal = call.signal;
+  const started = performance.now();
+  const r = await attribute(param, () =>
+    gw.parser.parse(loaded.input, {
+      ocr: gw.config.ocr.mode,
+      languages: gw.config.ocr.languages,
+      ...options,
+      filename: filename ?? loaded.filename ?? undefined,
+      maxBytes: limits.maxFileBytes,
+      maxPages: limits.maxPages,
+      maxPixels: limits.maxPixels,
+      timeoutMs: Math.min(limits.parseTimeoutMs, limits.requestParseBudgetMs),
+      signal,
+    }),
+  );
+  const parseMs = performance.now() - started;
+  const stats = { documents: 1, pages: r.result.stats.pages, cacheHits: r.cached ? 1 : 0, parseMs };
+  call.onStats?.(stats);
+  const headers = { 'x-request-id': call.requestId, ...statsHeaders(stats) };
+  if (call.markdown) return new Response(r.result.markdown, { headers: { ...headers, 'content-type': 'text/markdown; charset=utf-8' } });
+  const model = r.result.document;
+  return new Response(
+    JSON.stringify({
+      object: 'document.parse',
+      filename: filename ?? loaded.filename ?? null,
+      mime: model.mime,
+      sha256: r.sha256,
+      pages: r.result.stats.pages,
+      page_count: model.pageCount,
+      markdown: r.result.markdown,
+      text: r.result.text,
+      document: model,
+      stats: r.result.stats,
+      warnings: r.result.warnings,
+      cached: r.cached,
+    }),
+    { headers: { ...headers, 'content-type': 'application/json' } },
+  );
 }
 
 async function attribute<T>(param: string, f: () => Promise<T>): Promise<T> {
