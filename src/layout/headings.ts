@@ -4,7 +4,7 @@
  * heading style. Levels rank the heading styles by size (bold above regular at the same size); section
  * numbers, when present, decide the level instead. Level 1 is kept for a single title.
  */
-import type { Block, Page } from '../model/document.js';
+import type { Block, Page, Word } from '../model/document.js';
 import { blockStyle } from './blocks.js';
 import { parseListMarker } from './lists.js';
 
@@ -74,8 +74,27 @@ export function isHeadingLike(block: Block, body: number, bodyFont = ''): Headin
   return null;
 }
 
-export function classifyHeadings(pages: readonly Page[]): void {
-  const { size: body, font: bodyFont } = bodyStyle(pages);
+/** Body style from all words of the source pages (table text included: it is set in the body font). */
+export function bodyStyleOfWords(words: Iterable<Word>): { size: number; font: string } | null {
+  const hist = new Map<number, number>();
+  const fonts = new Map<string, number>();
+  let total = 0;
+  for (const w of words) {
+    const n = w.text.length;
+    total += n;
+    const k = sizeKey(w.fontSize);
+    hist.set(k, (hist.get(k) ?? 0) + n);
+    fonts.set(w.fontName ?? '', (fonts.get(w.fontName ?? '') ?? 0) + n);
+  }
+  if (!total) return null;
+  let size = 0, sizeN = -1, font = '', fontN = -1;
+  for (const [k, n] of hist) if (n > sizeN || (n === sizeN && k < size)) { size = k; sizeN = n; }
+  for (const [f, n] of fonts) if (n > fontN) { font = f; fontN = n; }
+  return { size, font };
+}
+
+export function classifyHeadings(pages: readonly Page[], body0?: { size: number; font: string } | null): void {
+  const { size: body, font: bodyFont } = body0 ?? bodyStyle(pages);
   const found: HeadingCandidate[] = [];
   for (const p of pages) {
     const blocks = p.blocks.filter((b) => !b.furniture);

@@ -5,7 +5,7 @@
 import type { Page, SourcePage } from '../model/document.js';
 import { layoutPage } from './page.js';
 import { markFurniture } from './furniture.js';
-import { classifyHeadings } from './headings.js';
+import { bodyStyleOfWords, classifyHeadings } from './headings.js';
 import { classifyLists } from './lists.js';
 import { mergeContinuedTables } from './tables/index.js';
 
@@ -20,14 +20,14 @@ export function layoutDocument(sources: readonly SourcePage[], opts: LayoutOptio
     warnings.push(...r.warnings);
     return r.page;
   });
-  finishDocument(pages, opts, warnings);
+  finishDocument(pages, { ...opts, body: bodyStyleOfWords(sources.flatMap((s) => s.words)) }, warnings);
   return { pages, warnings };
 }
 
 /** The cross-page stages, for callers that lay pages out one at a time. */
-export function finishDocument(pages: Page[], opts: LayoutOptions, warnings: string[]): void {
+export function finishDocument(pages: Page[], opts: LayoutOptions & { body?: { size: number; font: string } | null }, warnings: string[]): void {
   markFurniture(pages);
-  classifyHeadings(pages);
+  classifyHeadings(pages, opts.body);
   for (const p of pages) classifyLists(p.blocks);
   if (opts.mergeTables !== false) {
     try {

@@ -13,6 +13,8 @@ export interface FontStyle {
 const BOLD = /(bold|black|heavy|semibold|demibold|demi\b|extrabold|ultrabold|[-,_ ]b$|[-,]bd$|[a-z]bd$|-sb$|-eb$|cmbx|cmb\d|sfbx|sfb\d|^bx\d|lmroman\d*-bold)/i;
 const ITALIC = /(italic|oblique|slanted|[-,_ ]it$|[-,]i$|[a-z]it$|cmti|cmsl|cmmi|sfti|sfsl|-bi$)/i;
 const MONO = /(mono|courier|consol|typewriter|cmtt|sftt|lmmono|fixed|menlo|inconsolata|sfmono|code)/i;
+/** Families known to be proportional: their fixed-pitch flag (often set wrongly) is not believed. */
+const PROPORTIONAL = /^(arial|helvetica|times|liberation(sans|serif)|dejavu(sans|serif)(?!mono)|calibri|cambria|verdana|tahoma|georgia|garamond|palatino|bookantiqua|century|segoe|roboto(?!mono)|opensans|noto(sans|serif)(?!mono)|frutiger|myriad|minion|optima|futura|gillsans|lucida(sans|bright)|trebuchet|candara|corbel|constantia|franklin|symbol|wingdings|opensymbol)/i;
 
 /** Subset prefixes ("ABCDEF+") carry no style information. */
 export function baseFontName(name: string): string {
@@ -25,6 +27,6 @@ export function fontStyle(name: string | undefined, family?: string, flags?: { b
     name: base || undefined,
     bold: !!flags?.bold || (base !== '' && BOLD.test(base)),
     italic: !!flags?.italic || (base !== '' && ITALIC.test(base)),
-    monospace: family === 'monospace' || (base !== '' && MONO.test(base)),
+    monospace: (base !== '' && MONO.test(base)) || (family === 'monospace' && !PROPORTIONAL.test(base.replace(/[\s_-]/g, ''))),
   };
 }
