@@ -65,9 +65,9 @@ export function collapseLetterSpacing(tokens: { text: string; gapBefore: number 
 
 /**
  * pdf.js reverses right-to-left runs after mapping glyphs to text, so a lam-alef ligature mapped to two
- * letters comes out backwards: "لأ" as "أل". After an alef ("ا" + "أل") that order cannot occur in
- * Arabic, so it is put back ("الأ").
+ * letters comes out backwards: "لأ" as "أل", "لا" as "ال". After an alef ("ا" + "أل", "ا" + "ال") that
+ * order cannot occur in Arabic or Persian (two alefs in a row), so it is put back ("الأ", "الا").
  */
 export function fixLamAlef(s: string): string {
-  return s.replace(/ا([أإآ])ل/g, 'ال$1');
+  return s.replace(/ا([اأإآ])ل/g, 'ال$1');
 }

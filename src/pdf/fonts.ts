@@ -12,7 +12,7 @@ export interface FontStyle {
 
 const BOLD = /(bold|black|heavy|semibold|demibold|demi\b|extrabold|ultrabold|[-,_ ]b$|[-,]bd$|[a-z]bd$|-sb$|-eb$|cmbx|cmb\d|sfbx|sfb\d|^bx\d|lmroman\d*-bold)/i;
 const ITALIC = /(italic|oblique|slanted|[-,_ ]it$|[-,]i$|[a-z]it$|cmti|cmsl|cmmi|sfti|sfsl|-bi$)/i;
-const MONO = /(mono|courier|consol|typewriter|cmtt|sftt|lmmono|fixed|menlo|inconsolata|sfmono|code)/i;
+const MONO = /(mono|courier|consol|typewriter|cmtt|sftt|lmmono|fixed|menlo|inconsolata|sfmono|sourcecode|firacode|cascadiacode|jetbrainsmono)/i;
 /** Families known to be proportional: their fixed-pitch flag (often set wrongly) is not believed. */
 const PROPORTIONAL = /^(arial|helvetica|times|liberation(sans|serif)|dejavu(sans|serif)(?!mono)|calibri|cambria|verdana|tahoma|georgia|garamond|palatino|bookantiqua|century|segoe|roboto(?!mono)|opensans|noto(sans|serif)(?!mono)|frutiger|myriad|minion|optima|futura|gillsans|lucida(sans|bright)|trebuchet|candara|corbel|constantia|franklin|symbol|wingdings|opensymbol)/i;
 

@@ -56,5 +56,6 @@ test('ligatures, soft hyphens and odd spaces are normalised', () => {
 
 test('a lam-alef ligature reversed by right-to-left reordering is put back', () => {
   assert.equal(fixLamAlef('األولويات'), 'الأولويات');
+  assert.equal(fixLamAlef('کاالی'), 'کالای');
   assert.equal(fixLamAlef('الكتاب'), 'الكتاب');
 });
