@@ -25,6 +25,7 @@ if (ROLE === 'upstream') {
   const { startFakeUpstream } = await import(new URL('test/helpers/fake-upstream.ts', root).href);
   const up = await startFakeUpstream({ record: false });
   process.on('message', (m) => {
+    if (m.cmd === 'cpu') process.send({ cpu: process.cpuUsage() });
     if (m.cmd === 'default') up.setDefault(m.behaviour);
     if (m.cmd === 'exit') process.exit(0);
   });
@@ -41,7 +42,10 @@ if (ROLE === 'upstream') {
       DOCINLINE_LOG_LEVEL: process.env.DOCINLINE_LOG_LEVEL ?? 'info',
     },
   });
-  process.on('message', (m) => m.cmd === 'exit' && srv.close().then(() => process.exit(0)));
+  process.on('message', (m) => {
+    if (m.cmd === 'cpu') process.send({ cpu: process.cpuUsage() });
+    if (m.cmd === 'exit') srv.close().then(() => process.exit(0));
+  });
   process.send({ port: srv.port });
 } else if (ROLE === 'refproxy') {
   // The reference: what a careful hand-written pass-through proxy costs (no parsing, no validation).
@@ -65,8 +69,16 @@ if (ROLE === 'upstream') {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
-  process.on('message', (m) => m.cmd === 'exit' && process.exit(0));
+  process.on('message', (m) => {
+    if (m.cmd === 'cpu') process.send({ cpu: process.cpuUsage() });
+    if (m.cmd === 'exit') process.exit(0);
+  });
 }
+
+const children = new Set();
+process.on('exit', () => {
+  for (const c of children) c.kill();
+});
 
 function spawn(role, ...args) {
   return new Promise((resolve, reject) => {
@@ -74,9 +86,13 @@ function spawn(role, ...args) {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
+    children.add(child);
     child.once('message', (m) => resolve({ child, ...m }));
     child.once('error', reject);
-    child.once('exit', (code) => code && reject(new Error(`${role} exited with ${code}`)));
+    child.once('exit', (code) => {
+      children.delete(child);
+      if (code) reject(new Error(`${role} exited with ${code}`));
+    });
   });
 }
 
@@ -260,4 +276,13 @@ async function main() {
   }
 }
 
-if (!ROLE) await main();
+if (!ROLE) {
+  try {
+    await main();
+  } catch (e) {
+    console.error(e);
+    process.exitCode = 1;
+  } finally {
+    for (const c of children) c.kill();
+  }
+}

@@ -12,7 +12,9 @@ import { createFetchPolicy } from '../../src/fetch/policy.js';
 import type { ParseOptions, ParseResult } from '../../src/model/options.js';
 import type { ParseRuntime } from '../../src/ports/parsing.js';
 import type { KeyValueCache } from '../../src/ports/storage.js';
-import { createApp } from '../../src/server/app.js';
+import { createApp, createGateway, type AppDeps } from '../../src/server/app.js';
+import { createMemoryParseCache } from '../../src/cache/index.js';
+import { startBatches } from './batch.js';
 import { bodyTooLarge } from '../../src/server/body.js';
 import { webRequestIO, type RequestIO } from '../../src/server/io.js';
 import { DocinlineError } from '../../src/errors.js';
@@ -54,14 +56,28 @@ export const nodeRequestIO: RequestIO = {
       incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
     });
   },
+  header(c, name) {
+    const incoming = (c.env as NodeBindings | undefined)?.incoming;
+    if (!incoming) return webRequestIO.header(c, name);
+    const v = incoming.headers[name];
+    return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+  },
+  onClose(c, fn) {
+    const outgoing = (c.env as NodeBindings | undefined)?.outgoing;
+    if (!outgoing) return webRequestIO.onClose(c, fn);
+    if (outgoing.destroyed || outgoing.closed) {
+      queueMicrotask(fn);
+      return () => {};
+    }
+    const listener = () => {
+      if (!outgoing.writableFinished) fn();
+    };
+    outgoing.once('close', listener);
+    return () => outgoing.off('close', listener);
+  },
   signal(c) {
-    const env = c.env as NodeBindings | undefined;
-    if (!env?.outgoing) return webRequestIO.signal(c);
     const ctrl = new AbortController();
-    const { outgoing } = env;
-    outgoing.once('close', () => {
-      if (!outgoing.writableFinished) ctrl.abort(new DocinlineError('aborted', 'The client closed the connection.'));
-    });
+    nodeRequestIO.onClose(c, () => ctrl.abort(new DocinlineError('aborted', 'The client closed the connection.')));
     return ctrl.signal;
   },
 };
@@ -106,17 +122,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const files: FilesModule = createFilesModule({ blobs: createBlobStore(config), config, sha256: nodeSha256 });
   const stopSweeper = startFileSweeper(files, config, (e) => logger.warn('file sweep failed', { error: String((e as Error)?.message ?? e) }));
 
-  const app = createApp({
+  const deps: AppDeps = {
     config,
     runtime,
     parseDocument: opts.parseDocument,
-    cache: opts.cache,
+    // One parse cache for live requests and the batch lines this process runs.
+    cache: opts.cache ?? createMemoryParseCache(config.cache),
     files,
     fetcher,
     upstream: upstream.transport,
     io: nodeRequestIO,
     logger,
-  });
+  };
+  const batches = await startBatches({ config, files, logger, gateway: () => createGateway(deps) });
+  const app = createApp({ ...deps, batches: batches.module.routes });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
@@ -145,6 +164,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           // Streams still open after a grace period are cut.
           setTimeout(() => server.closeAllConnections(), 2_000).unref();
         });
+        await batches.close().catch(() => {});
         await Promise.allSettled([transport.close(), upstream.close(), runtime.ocr?.close()]);
       })();
       return closing;

@@ -35,6 +35,8 @@ export interface AppDeps {
   cache?: KeyValueCache<ParseResult>;
   /** The Files API (mounted at /v1/files; its resolver reads `file_id` parts). */
   files?: FilesModule;
+  /** The Batch API routes (src/batch), mounted at /v1/batches. */
+  batches?: Hono<AppEnv>;
   /** Downloads documents by URL; default: the policy from the config over `transport`. */
   fetcher?: DocumentFetcher;
   /** Used when `fetcher` is not given. Node passes one that vets resolved addresses. */
@@ -106,10 +108,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
 
   app.use('/v1/*', async (c, next) => {
     const started = performance.now();
-    const incoming = c.req.header('x-request-id');
+    const incoming = gw.io.header(c, 'x-request-id');
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : `req_${crypto.randomUUID().replace(/-/g, '')}`;
     c.set('requestId', requestId);
-    const owner = await gw.auth.owner(c.req.raw.headers);
+    const owner = gw.auth.enabled ? await gw.auth.owner(c.req.raw.headers) : null;
     if (owner === undefined) {
       return errorResponse(new DocinlineError('invalid_api_key', 'Missing or invalid API key. Send it as "Authorization: Bearer <key>".'), {
         'x-request-id': requestId,
@@ -135,5 +137,6 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1', completionRoutes(gw));
   app.route('/v1', parseRoutes(gw));
   if (deps.files) app.route('/v1/files', deps.files.routes);
+  if (deps.batches) app.route('/v1/batches', deps.batches);
   return app;
 }

@@ -2,18 +2,33 @@ import type { Context } from 'hono';
 import { readBody } from './body.js';
 
 /**
- * How a route reads its request body and learns that the client went away. The Web versions work on
- * every runtime; Node passes faster ones that read the socket directly instead of building a WHATWG
- * Request around it (the largest per-request cost of a pass-through on @hono/node-server).
+ * How a route reads its request: body, headers, and whether the client went away. The Web versions work
+ * on every runtime; Node passes faster ones that read the Node request directly instead of building a
+ * WHATWG Request and Headers around it (the largest per-request costs of a pass-through on
+ * @hono/node-server).
  */
 export interface RequestIO {
   /** The whole body, refused with 413 (request_too_large) past `maxBytes`. */
   body(c: Context, maxBytes: number): Promise<Uint8Array>;
-  /** Aborts when the client disconnects before the response is complete. */
+  /** One request header (lowercase name), or null. */
+  header(c: Context, name: string): string | null;
+  /** Calls `fn` if the client disconnects before the response is complete; returns an unsubscribe. */
+  onClose(c: Context, fn: () => void): () => void;
+  /** The same as an AbortSignal (for the slower paths that pass it on). */
   signal(c: Context): AbortSignal;
 }
 
 export const webRequestIO: RequestIO = {
   body: (c, maxBytes) => readBody(c.req.raw, maxBytes),
+  header: (c, name) => c.req.raw.headers.get(name),
+  onClose(c, fn) {
+    const s = c.req.raw.signal;
+    if (s.aborted) {
+      queueMicrotask(fn);
+      return () => {};
+    }
+    s.addEventListener('abort', fn, { once: true });
+    return () => s.removeEventListener('abort', fn);
+  },
   signal: (c) => c.req.raw.signal,
 };

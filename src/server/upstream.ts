@@ -1,5 +1,6 @@
 import type { Config, UpstreamRoute } from '../config.js';
 import { DocinlineError } from '../errors.js';
+import { Cancellation, toAbortSignal, type CancelSignal } from './cancel.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -29,12 +30,12 @@ export interface UpstreamResponse {
  */
 export type UpstreamTransport = (
   url: string,
-  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string | Uint8Array; signal: AbortSignal },
+  init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: string | Uint8Array; signal: CancelSignal },
 ) => Promise<UpstreamResponse>;
 
 export function fetchTransport(f: typeof fetch = fetch): UpstreamTransport {
   return async (url, init) => {
-    const res = await f(url, { method: init.method, headers: init.headers, body: init.body as RequestInit['body'], signal: init.signal });
+    const res = await f(url, { method: init.method, headers: init.headers, body: init.body as RequestInit['body'], signal: toAbortSignal(init.signal) });
     return {
       status: res.status,
       headers: res.headers,
@@ -115,11 +116,12 @@ export interface ForwardOptions {
   /** Path under the backend's base URL, e.g. "/chat/completions". */
   path: string;
   body?: string | Uint8Array;
-  clientHeaders: Headers;
+  /** Reads a client request header (lowercase name). */
+  clientHeader: (name: string) => string | null;
   /** Forward the client's Authorization when the target has no key of its own. */
   passAuthorization: boolean;
-  /** Aborts when the client goes away. */
-  clientSignal?: AbortSignal;
+  /** Subscribes to the client going away; returns an unsubscribe. */
+  onClientClose?: (fn: () => void) => () => void;
   timeoutMs: number;
   transport: UpstreamTransport;
   requestId: string;
@@ -134,24 +136,24 @@ function upstreamHeaders(o: ForwardOptions): Record<string, string> {
   const h: Record<string, string> = { 'accept-encoding': 'identity', 'x-request-id': o.requestId };
   if (o.body !== undefined) h['content-type'] = 'application/json';
   for (const name of FORWARDED) {
-    const v = o.clientHeaders.get(name);
+    const v = o.clientHeader(name);
     if (v !== null) h[name] = v;
   }
   if (o.target.apiKey) h.authorization = `Bearer ${o.target.apiKey}`;
   else if (o.passAuthorization) {
-    const a = o.clientHeaders.get('authorization');
+    const a = o.clientHeader('authorization');
     if (a) h.authorization = a;
   }
   return h;
 }
 
-function clientHeadersFrom(res: UpstreamResponse, extra: Record<string, string>): Headers {
-  const h = new Headers();
+function clientHeadersFrom(res: UpstreamResponse, extra: Record<string, string>): Record<string, string> {
+  // A plain object: @hono/node-server writes it without building a Headers instance.
+  const h: Record<string, string> = {};
   res.headers.forEach((v, k) => {
-    if (RETURNED.test(k)) h.set(k === 'x-request-id' ? 'x-upstream-request-id' : k, v);
+    if (RETURNED.test(k)) h[k === 'x-request-id' ? 'x-upstream-request-id' : k.toLowerCase()] = v;
   });
-  for (const [k, v] of Object.entries(extra)) h.set(k, v);
-  return h;
+  return Object.assign(h, extra);
 }
 
 const encoder = new TextEncoder();
@@ -190,7 +192,7 @@ function isOpenAIShaped(text: string): boolean {
 async function upstreamErrorResponse(res: UpstreamResponse, o: ForwardOptions): Promise<Response> {
   const text = await res.bytes().then((b) => decoder.decode(b), () => '');
   const headers = clientHeadersFrom(res, o.responseHeaders);
-  headers.set('content-type', 'application/json');
+  headers['content-type'] = 'application/json';
   const status = res.status >= 500 ? 502 : res.status;
   if (res.status < 500 && isOpenAIShaped(text)) return new Response(text, { status, headers });
   const detail = upstreamMessage(text) || 'no details';
@@ -292,20 +294,16 @@ export function relayEvents(
 
 /** Sends the request to the backend and turns its answer into the response for the client. */
 export async function forward(o: ForwardOptions): Promise<Response> {
-  const ctrl = new AbortController();
-  const abort = (reason: unknown) => {
-    if (!ctrl.signal.aborted) ctrl.abort(reason);
-  };
-  const onClientGone = () => abort(new DocinlineError('aborted', 'The client closed the request.'));
-  if (o.clientSignal?.aborted) throw new DocinlineError('aborted', 'The client closed the request.');
-  o.clientSignal?.addEventListener('abort', onClientGone, { once: true });
+  const ctrl = new Cancellation();
+  const abort = (reason: unknown) => ctrl.abort(reason);
+  const unsubscribe = o.onClientClose?.(() => abort(new DocinlineError('aborted', 'The client closed the request.')));
   const timer = setTimeout(
     () => abort(new DocinlineError('upstream_timeout', `The backend did not answer within ${o.timeoutMs} ms.`)),
     o.timeoutMs,
   );
   const done = () => {
     clearTimeout(timer);
-    o.clientSignal?.removeEventListener('abort', onClientGone);
+    unsubscribe?.();
   };
 
   let res: UpstreamResponse;
@@ -314,12 +312,11 @@ export async function forward(o: ForwardOptions): Promise<Response> {
       method: o.method,
       headers: upstreamHeaders(o),
       body: o.body,
-      signal: ctrl.signal,
+      signal: ctrl,
     });
   } catch (e) {
     done();
-    const reason = ctrl.signal.reason;
-    if (ctrl.signal.aborted && reason instanceof DocinlineError) throw reason;
+    if (ctrl.aborted && ctrl.reason instanceof DocinlineError) throw ctrl.reason;
     const host = new URL(o.target.url).host;
     const err = e as { code?: string; cause?: { code?: string } } | undefined;
     const code = err?.code ?? err?.cause?.code ?? '';
@@ -342,9 +339,9 @@ export async function forward(o: ForwardOptions): Promise<Response> {
   const headers = clientHeadersFrom(res, o.responseHeaders);
   const ct = res.headers.get('content-type') ?? '';
   if (ct.startsWith('text/event-stream')) {
-    headers.set('cache-control', 'no-cache');
+    headers['cache-control'] = 'no-cache';
     // Proxies in front of us (nginx) must not buffer the stream either.
-    headers.set('x-accel-buffering', 'no');
+    headers['x-accel-buffering'] = 'no';
     // The client signal stays attached until the stream ends, so a disconnect aborts the backend.
     const stream = relayEvents(res.chunks(), { api: o.api, abort, onEnd: done, logger: o.logger, requestId: o.requestId });
     return new Response(stream, { status: res.status, headers });
@@ -352,8 +349,7 @@ export async function forward(o: ForwardOptions): Promise<Response> {
   try {
     return new Response((await res.bytes()) as Uint8Array<ArrayBuffer>, { status: res.status, headers });
   } catch (e) {
-    const reason = ctrl.signal.reason;
-    if (ctrl.signal.aborted && reason instanceof DocinlineError) throw reason;
+    if (ctrl.aborted && ctrl.reason instanceof DocinlineError) throw ctrl.reason;
     throw new DocinlineError('upstream_error', 'The backend connection failed while sending its answer.', { cause: e });
   } finally {
     done();
