@@ -119,7 +119,8 @@ export function classifyHeadings(pages: readonly Page[], body0?: { size: number;
   const hasTitle = styles.length > 1 && counts.get(top) === 1 && sizeKey(found.find((h) => styleKey(h) === top)!.size) >= body * 1.4;
   for (const h of found) {
     const rank = styles.indexOf(styleKey(h));
-    let level = hasTitle ? (rank === 0 ? 1 : rank + 1) : rank + 2;
+    // Deep levels from many font sizes say little; four levels keep the outline readable.
+    let level = Math.min(4, hasTitle ? (rank === 0 ? 1 : rank + 1) : rank + 2);
     if (h.numbering && !(hasTitle && rank === 0)) level = h.numbering + 1;
     h.block.type = 'heading';
     h.block.level = Math.max(1, Math.min(6, level));

@@ -171,16 +171,25 @@ interface LWordLike {
   size: number;
 }
 
+const DINGBAT_LETTERS = new Set(['l', 'n', 'q', 'r', 'u', 'v', 'w', 'Ø', 'ü', '§', 'Ÿ']);
+
 function makeLine(ws: LWord[], angle: number): Line {
   const words = ws.map((x) => x.w);
   const dir = directionOf(words);
   const ordered = dir === 'rtl' ? [...ws].sort((a, b) => b.b.x1 - a.b.x1) : ws;
   const sizes: number[] = [];
   for (const x of ordered) for (let i = 0; i < Math.min(8, x.w.text.length); i++) sizes.push(x.size);
+  let text = lineText(ordered, dir);
+  // A dingbat bullet in a subset font comes out as its letter code ("r", "l", "n") set smaller than
+  // the text after it: it is a bullet.
+  if (ordered.length > 1) {
+    const first = normalizeText(ordered[0].w.text).trim();
+    if (DINGBAT_LETTERS.has(first) && ordered[0].size < 0.8 * ordered[1].size) text = '•' + text.slice(first.length);
+  }
   const line: Line = {
     words: ordered.map((x) => x.w),
     bbox: union(words.map((w) => w.bbox)),
-    text: lineText(ordered, dir),
+    text,
     fontSize: median(sizes),
   };
   if (dir === 'rtl') line.dir = 'rtl';

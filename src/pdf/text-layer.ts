@@ -27,6 +27,7 @@ export interface PdfTextStyle {
 }
 
 const WS = /\s+/u;
+const DINGBAT_FONT = /(wingding|dingbat|webding|zapf|monotypesorts)/i;
 const CJK = /[\u1100-\u11ff\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]/u;
 
 /** Relative advance of a character, for sharing a run's width out over its characters. */
@@ -115,7 +116,10 @@ export function textItemsToWords(input: TextLayerInput): Word[] {
     else if (tokens.length) tokens[tokens.length - 1].spaceAfter = true;
 
     const ox = m[4], oy = m[5];
+    // Dingbat fonts draw bullets with letter codes ("r", "l", "n"): a lone glyph is a bullet.
+    const dingbats = !!fs.name && DINGBAT_FONT.test(fs.name);
     for (const t of tokens) {
+      if (dingbats && Array.from(t.text).length === 1) t.text = '•';
       // Logical order of an RTL run runs from its right end.
       let a = t.a * unit, b = t.b * unit;
       if (dir === 'rtl' && !vertical) [a, b] = [advance - b, advance - a];

@@ -8,7 +8,7 @@ import type { RenderOptions } from './options.js';
 import { renderTableMarkdown } from './table.js';
 
 /** Underscores would turn into emphasis. */
-export const escapeMarkdown = (s: string) => s.replace(/_+/g, (m) => (m.length >= 3 ? m : m.replace(/_/g, '\\_')));
+export const escapeMarkdown = (s: string) => s.replace(/_/g, '\\_');
 
 /** Markdown list marker, or null when the printed one ("a)", "(iv)") has no Markdown form. */
 function listMarker(b: Block): string | null {
