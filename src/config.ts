@@ -72,6 +72,15 @@ export const ENV_SCHEMA = {
   DOCINLINE_FILES_MIN_EXPIRY_SECONDS: { schema: int(1), default: '3600', doc: 'Shortest `expires_after.seconds` accepted on upload (OpenAI: 3600).' },
   DOCINLINE_FILES_SWEEP_SECONDS: { schema: int(0), default: '300', doc: 'How often the Node server deletes expired files; 0 = only when they are touched.' },
   DOCINLINE_REDIS_URL: { schema: z.string(), default: '', doc: 'Use BullMQ on Redis for batches when set; else in-process queue.' },
+  DOCINLINE_REDIS_PREFIX: { schema: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only'), default: 'docinline', doc: 'Key prefix in Redis.' },
+  DOCINLINE_BATCH_CONCURRENCY: { schema: int(1, 1000), default: '16', doc: 'Requests of one batch in flight at once, across all workers.' },
+  DOCINLINE_WORKER_CONCURRENCY: { schema: int(1, 1000), default: '16', doc: 'Batch jobs one process runs at once.' },
+  DOCINLINE_BATCH_IN_SERVER: { schema: bool, default: 'true', doc: 'The server also runs batch jobs (always on with the in-process queue).' },
+  DOCINLINE_BATCH_MAX_ATTEMPTS: { schema: int(1, 100), default: '6', doc: 'Tries per batch line on 429, 5xx and timeouts.' },
+  DOCINLINE_BATCH_RETRY_BASE_MS: { schema: int(1), default: '1000', doc: 'First retry delay (doubles each time, with jitter).' },
+  DOCINLINE_BATCH_RETRY_MAX_MS: { schema: int(1), default: '60000', doc: 'Longest backoff between retries (a longer retry-after is still honoured).' },
+  DOCINLINE_BATCH_LOCK_MS: { schema: int(1000), default: '30000', doc: 'Job lock time: how soon a dead worker\'s batch work is taken over.' },
+  DOCINLINE_BATCH_MAX_REQUESTS: { schema: int(1), default: '50000', doc: 'Lines per batch input file.' },
   DOCINLINE_MAX_BODY_BYTES: { schema: int(1024), default: String(64 * MiB), doc: 'Largest JSON request body.' },
   DOCINLINE_MAX_FILE_BYTES: { schema: int(1024), default: String(100 * MiB), doc: 'Largest document (upload, URL or data URL).' },
   DOCINLINE_MAX_DOCUMENTS: { schema: int(1, 1000), default: '20', doc: 'Documents inlined per request.' },
@@ -104,6 +113,17 @@ export interface Config {
     s3: null | { bucket: string; endpoint?: string; region: string; prefix: string; forcePathStyle: boolean; accessKeyId?: string; secretAccessKey?: string };
   };
   redisUrl: string | null;
+  batch: {
+    redisPrefix: string;
+    concurrency: number;
+    workerConcurrency: number;
+    inServer: boolean;
+    maxAttempts: number;
+    retryBaseMs: number;
+    retryMaxMs: number;
+    lockMs: number;
+    maxRequests: number;
+  };
   files: { minExpirySeconds: number; sweepIntervalSeconds: number };
   limits: {
     maxBodyBytes: number;
@@ -169,6 +189,17 @@ export function loadConfig(env: Record<string, unknown>): Config {
         : null,
     },
     redisUrl: p.DOCINLINE_REDIS_URL || null,
+    batch: {
+      redisPrefix: p.DOCINLINE_REDIS_PREFIX,
+      concurrency: p.DOCINLINE_BATCH_CONCURRENCY,
+      workerConcurrency: p.DOCINLINE_WORKER_CONCURRENCY,
+      inServer: p.DOCINLINE_BATCH_IN_SERVER,
+      maxAttempts: p.DOCINLINE_BATCH_MAX_ATTEMPTS,
+      retryBaseMs: p.DOCINLINE_BATCH_RETRY_BASE_MS,
+      retryMaxMs: p.DOCINLINE_BATCH_RETRY_MAX_MS,
+      lockMs: p.DOCINLINE_BATCH_LOCK_MS,
+      maxRequests: p.DOCINLINE_BATCH_MAX_REQUESTS,
+    },
     files: { minExpirySeconds: p.DOCINLINE_FILES_MIN_EXPIRY_SECONDS, sweepIntervalSeconds: p.DOCINLINE_FILES_SWEEP_SECONDS },
     limits: {
       maxBodyBytes: p.DOCINLINE_MAX_BODY_BYTES,

@@ -84,6 +84,27 @@ export const nodeRequestIO: RequestIO = {
 
 type NodeBindings = { incoming: IncomingMessage; outgoing: ServerResponse };
 
+/** Log lines are gathered and written once per event-loop turn: one syscall for many requests under load. */
+function bufferedStdout(): (line: string) => void {
+  let lines: string[] = [];
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (!lines.length) return;
+    const out = lines.join('\n') + '\n';
+    lines = [];
+    process.stdout.write(out);
+  };
+  process.once('exit', flush);
+  return (line) => {
+    lines.push(line);
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+}
+
 export interface StartOptions {
   /** Environment to read the config from (default process.env); ignored when `config` is given. */
   env?: Record<string, string | undefined>;
@@ -109,7 +130,7 @@ export interface RunningServer {
 
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
-  const logger = opts.logger ?? createLogger(config.logLevel, (line) => process.stdout.write(line + '\n'));
+  const logger = opts.logger ?? createLogger(config.logLevel, bufferedStdout());
   const runtime = opts.runtime ?? createNodeRuntime({ ocrDefaults: { workers: config.ocr.workers || undefined, timeoutMs: config.limits.parseTimeoutMs } });
   const transport = createNodeTransport(createFetchPolicy({ allow: config.fetch.allow }), { resolver: opts.resolver });
   const fetcher = createDocumentFetcher({
@@ -141,6 +162,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
     s.once('listening', () => resolve(s));
     s.once('error', reject);
+  }).catch(async (e) => {
+    await batches.close().catch(() => {});
+    throw e;
   });
   // Long reasoning streams must not be cut by Node's defaults; keep-alive a little longer than typical
   // load balancers (60 s idle) would otherwise race.
