@@ -52,6 +52,42 @@ export function markFurniture(pages: readonly Page[]): void {
   }
   for (const c of cands) {
     if (c.block.furniture) continue;
-    if (PAGE_NUMBER.test(c.block.text.trim())) mark(c.block, 'page-number');
+    const text = c.block.text.trim();
+    if (PAGE_NUMBER.test(text)) { mark(c.block, 'page-number'); continue; }
   }
+  // A one-line running head with its page number ("7 Results" / "Optimized Tables 9") standing apart
+  // above (below) everything else, set no larger than the body, is furniture even when no other page
+  // is there to repeat it.
+  for (const page of pages) {
+    const text = page.blocks.filter((b) => !b.furniture && b.type !== 'figure' && b.type !== 'table' && b.lines?.length);
+    if (text.length < 3) continue;
+    const byTop = [...text].sort((a, b) => a.bbox.y0 - b.bbox.y0);
+    const typical = typicalSize(page);
+    const check = (b: Block, next: Block, zone: 'top' | 'bottom') => {
+      const t = b.text.trim();
+      const gap = zone === 'top' ? next.bbox.y0 - b.bbox.y1 : b.bbox.y0 - next.bbox.y1;
+      const inMargin = zone === 'top' ? b.bbox.y1 <= page.height * 0.15 : b.bbox.y0 >= page.height * 0.85;
+      if (inMargin && b.lines!.length === 1 && RUNNING_HEAD.test(t) && blockSize(b) <= typical * 1.05 && gap >= 0.8 * blockSize(b)) {
+        mark(b, zone === 'top' ? 'page-header' : 'page-footer');
+      }
+    };
+    check(byTop[0], byTop[1], 'top');
+    const byBottom = [...text].sort((a, b) => b.bbox.y1 - a.bbox.y1);
+    check(byBottom[0], byBottom[1], 'bottom');
+  }
+}
+
+const RUNNING_HEAD = /^(\d{1,4}\s+\D.{2,}|.{2,}\D\s+\d{1,4})$/u;
+
+function blockSize(b: Block): number {
+  const l = b.lines?.[0];
+  return l ? l.fontSize : 0;
+}
+
+/** Median font size of a page's text lines. */
+function typicalSize(page: Page): number {
+  const sizes: number[] = [];
+  for (const b of page.blocks) for (const l of b.lines ?? []) sizes.push(l.fontSize);
+  sizes.sort((a, b) => a - b);
+  return sizes[sizes.length >> 1] ?? 0;
 }
