@@ -2,6 +2,8 @@
  * The gateway on Node: builds the app with Node deps (pdf.js runtime, disk or S3 files, DNS-pinned URL
  * fetching, a keep-alive backend client) and serves it with @hono/node-server.
  */
+// First: it keeps the builtins pdf.js' polyfills replace (see builtins.ts).
+import { preloadPdfWorker, restoreBuiltins } from './builtins.js';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
@@ -131,6 +133,8 @@ export interface RunningServer {
 export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
   const config = opts.config ?? loadConfig(opts.env ?? process.env);
   const logger = opts.logger ?? createLogger(config.logLevel, bufferedStdout());
+  await preloadPdfWorker();
+  const restored = restoreBuiltins();
   const runtime = opts.runtime ?? createNodeRuntime({ ocrDefaults: { workers: config.ocr.workers || undefined, timeoutMs: config.limits.parseTimeoutMs } });
   const transport = createNodeTransport(createFetchPolicy({ allow: config.fetch.allow }), { resolver: opts.resolver });
   const fetcher = createDocumentFetcher({
@@ -157,6 +161,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   };
   const batches = await startBatches({ config, files, logger, gateway: () => createGateway(deps) });
   const app = createApp({ ...deps, batches: batches.module.routes });
+
+  if (restored) logger.debug('restored builtins replaced by pdf.js polyfills', { count: restored });
 
   const server = await new Promise<Server>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
