@@ -1,0 +1,362 @@
+import type { SourcePage, Word } from '../../model/document.js';
+import { median, overlap1d } from './geometry.js';
+import type { Grid, GridCell } from './grid.js';
+import { compactGrid, dropEmptyLines, fillGrid } from './grid.js';
+import type { Chunk, TextLine } from './lines.js';
+import { buildLines, splitAtTextColumns } from './lines.js';
+import { isNumericText, splitRows } from './rows.js';
+import type { Segment } from './rules.js';
+import { CAPTION_RE } from './caption.js';
+
+export interface BorderlessTable {
+  grid: Grid;
+  words: number[];
+}
+
+interface Column { x0: number; x1: number }
+
+/** Lines further apart than this (in ems) do not belong to one table. */
+const MAX_LINE_GAP_EM = 1.6;
+/** Single-chunk lines allowed in a row inside a table (section labels, wrapped cells). */
+const MAX_SINGLE_RUN = 3;
+
+/**
+ * Tables without vertical rules: runs of lines split into several chunks by wide gaps, whose gaps
+ * line up into column gutters. Horizontal rules (booktabs, financial statements) bound the header
+ * and the table.
+ */
+export function borderlessTables(page: SourcePage, free: number[], segs: Segment[]): BorderlessTable[] {
+  const words = page.words;
+  if (free.length < 6) return [];
+  const lines = splitAtTextColumns(words, buildLines(words, free), page.width);
+  if (lines.length < 2) return [];
+  const hRules = segs.filter((s) => s.o === 'h' && s.b - s.a >= 30);
+  const out: BorderlessTable[] = [];
+  const usedLine = new Set<TextLine>();
+  for (const block of findBlocks(lines)) {
+    if (block.some((l) => usedLine.has(l))) continue;
+    const t = blockToTable(page, lines, block, hRules, usedLine);
+    if (t) out.push(t);
+  }
+  return out;
+}
+
+function isMulti(l: TextLine): boolean {
+  return l.chunks.length >= 2;
+}
+
+function findBlocks(lines: TextLine[]): TextLine[][] {
+  const blocks: TextLine[][] = [];
+  const used = new Set<TextLine>();
+  const gapOk = (prev: TextLine, l: TextLine, fs: number) => l.y0 - prev.y1 <= MAX_LINE_GAP_EM * Math.max(prev.fontSize, l.fontSize)
+    && Math.abs(l.fontSize - fs) <= 0.2 * Math.max(l.fontSize, fs);
+  for (let i = 0; i < lines.length; i++) {
+    const s = lines[i];
+    if (used.has(s) || !isMulti(s) || CAPTION_RE.test(s.chunks[0].text)) continue;
+    const block = [s];
+    let bx0 = s.x0, bx1 = s.x1, last = s;
+    let singles: TextLine[] = [];
+    const fss = [s.fontSize];
+    for (let j = i + 1; j < lines.length; j++) {
+      const l = lines[j];
+      if (used.has(l)) continue;
+      // Lines beside the block (the other text column) neither join nor end it.
+      if (l.x1 <= bx0 + 2 || l.x0 >= bx1 - 2) continue;
+      const prev = singles.length ? singles[singles.length - 1] : last;
+      if (!gapOk(prev, l, median(fss))) break;
+      if (isMulti(l)) {
+        block.push(...singles, l);
+        singles = [];
+        last = l;
+        bx0 = Math.min(bx0, l.x0); bx1 = Math.max(bx1, l.x1);
+        fss.push(l.fontSize);
+      } else {
+        singles.push(l);
+        if (singles.length > MAX_SINGLE_RUN) break;
+      }
+    }
+    if (block.filter(isMulti).length >= 2) {
+      blocks.push(block);
+      for (const l of block) used.add(l);
+    }
+  }
+  return blocks;
+}
+
+/** Column gutters: x-ranges that (almost) no chunk of the block covers, with text on both sides. */
+function findColumns(block: TextLine[], fs: number): Column[] {
+  const chunks = block.flatMap((l) => l.chunks);
+  const x0 = Math.min(...chunks.map((c) => c.x0)), x1 = Math.max(...chunks.map((c) => c.x1));
+  const multi = block.filter(isMulti);
+  const noise = Math.floor(0.1 * block.length);
+  // Coverage count along x by sweeping chunk intervals.
+  const ev: [number, number][] = [];
+  for (const c of chunks) { ev.push([c.x0, 1]); ev.push([c.x1, -1]); }
+  ev.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const gutters: [number, number][] = [];
+  let count = 0, openAt = x0;
+  let inGap = false;
+  for (const [x, d] of ev) {
+    const before = count;
+    count += d;
+    if (before > noise && count <= noise) { inGap = true; openAt = x; }
+    else if (before <= noise && count > noise && inGap) {
+      inGap = false;
+      if (x - openAt >= 0.3 * fs && openAt > x0 && x < x1) gutters.push([openAt, x]);
+    }
+  }
+  const cols: Column[] = [];
+  let left = x0;
+  for (const [a, b] of gutters) {
+    const mid = (a + b) / 2;
+    const support = multi.filter((l) => l.chunks.some((c) => c.x1 <= mid && c.x1 > left - 1) && l.chunks.some((c) => c.x0 >= mid)).length;
+    const leftSupport = block.filter((l) => l.chunks.some((c) => c.x1 <= mid && c.x1 >= left)).length;
+    if (support < Math.max(2, 0.2 * multi.length) || leftSupport < 2) continue;
+    cols.push({ x0: left, x1: mid });
+    left = mid;
+  }
+  cols.push({ x0: left, x1: x1 });
+  return cols;
+}
+
+function columnOf(cols: Column[], x: number): number {
+  for (let k = 0; k < cols.length; k++) if (x < cols[k].x1) return k;
+  return cols.length - 1;
+}
+
+/** Splits a chunk into pieces per column: a new piece where a word lands in another column past a gap. */
+function placeChunk(words: Word[], c: Chunk, cols: Column[]): { col: number; words: number[] }[] {
+  const pieces: { col: number; words: number[] }[] = [];
+  let prevX1 = -Infinity;
+  for (const i of c.words) {
+    const b = words[i].bbox;
+    const col = columnOf(cols, (b.x0 + b.x1) / 2);
+    const cur = pieces[pieces.length - 1];
+    if (cur && (cur.col === col || b.x0 - prevX1 < 0.25 * words[i].fontSize)) cur.words.push(i);
+    else pieces.push({ col, words: [i] });
+    prevX1 = b.x1;
+  }
+  // A piece that starts left of its column (text overflowing a gutter) stays in the column it starts in.
+  for (const p of pieces) p.col = columnOf(cols, words[p.words[0]].bbox.x0 + 0.5);
+  return pieces;
+}
+
+/**
+ * Columns a header chunk covers: those it overlaps, widened symmetrically to the columns it is centred
+ * over when there is a header line below it. A column goes to the chunk of the line nearest to it,
+ * and the first (stub) column is never taken by widening.
+ */
+function headerRange(c: Chunk, cols: Column[], line: Chunk[], below: boolean): [number, number] {
+  let a = -1, b = -1;
+  for (let k = 0; k < cols.length; k++) {
+    const ov = overlap1d(c.x0, c.x1, cols[k].x0, cols[k].x1);
+    if (ov > 0.3 * Math.min(c.x1 - c.x0, cols[k].x1 - cols[k].x0)) { if (a < 0) a = k; b = k; }
+  }
+  if (a < 0) { a = b = columnOf(cols, (c.x0 + c.x1) / 2); }
+  if (!below) return [a, b];
+  const center = (c.x0 + c.x1) / 2;
+  const dist = (ch: Chunk, k: number) => Math.max(0, ch.x0 - cols[k].x1, cols[k].x0 - ch.x1);
+  const mine = (k: number) => k > 0 && line.every((o) => o === c || dist(o, k) > dist(c, k));
+  const off = (p: number, q: number) => Math.abs((cols[p].x0 + cols[q].x1) / 2 - center);
+  const tol = (p: number, q: number) => 0.1 * (cols[q].x1 - cols[p].x0) + 2;
+  for (;;) {
+    if (a > 0 && b < cols.length - 1 && mine(a - 1) && mine(b + 1) && off(a - 1, b + 1) <= tol(a - 1, b + 1)) { a--; b++; continue; }
+    if (a > 0 && mine(a - 1) && off(a - 1, b) < off(a, b) && off(a - 1, b) <= tol(a - 1, b)) { a--; continue; }
+    if (b < cols.length - 1 && mine(b + 1) && off(a, b + 1) < off(a, b) && off(a, b + 1) <= tol(a, b + 1)) { b++; continue; }
+    break;
+  }
+  return [a, b];
+}
+
+/** Header lines that overlap vertically and use different columns are one header row. */
+function mergeHeaderLines(lines: TextLine[]): TextLine[] {
+  const out: TextLine[] = [];
+  for (const l of lines) {
+    const prev = out[out.length - 1];
+    if (prev) {
+      const ov = Math.min(prev.y1, l.y1) - Math.max(prev.y0, l.y0);
+      const disjoint = l.chunks.every((c) => prev.chunks.every((p) => c.x1 <= p.x0 || c.x0 >= p.x1));
+      if (ov > 0.3 * Math.min(prev.y1 - prev.y0, l.y1 - l.y0) && disjoint) {
+        out[out.length - 1] = {
+          ...prev,
+          words: [...prev.words, ...l.words],
+          chunks: [...prev.chunks, ...l.chunks].sort((x, y) => x.x0 - y.x0),
+          x0: Math.min(prev.x0, l.x0), x1: Math.max(prev.x1, l.x1), y0: Math.min(prev.y0, l.y0), y1: Math.max(prev.y1, l.y1),
+        };
+        continue;
+      }
+    }
+    out.push(l);
+  }
+  return out;
+}
+
+function numericLine(l: TextLine): boolean {
+  return l.chunks.some((c, k) => k > 0 && isNumericText(c.text)) || (l.chunks.length > 1 && l.chunks.slice(1).every((c) => isNumericText(c.text.split(' ')[0])));
+}
+
+function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRules: Segment[], usedLine: Set<TextLine>): BorderlessTable | undefined {
+  const words = page.words;
+  const fs = median(block.map((l) => l.fontSize)) || 10;
+  let cols = findColumns(block, fs);
+  if (cols.length < 2) {
+    // Header cells often straddle the body's gutters: try the lines from the first numeric one.
+    const first = block.findIndex(numericLine);
+    if (first > 0 && block.length - first >= 2) cols = findColumns(block.slice(first), fs);
+  }
+  if (cols.length < 2) return undefined;
+  let body = block.slice();
+  const bx0 = cols[0].x0, bx1 = cols[cols.length - 1].x1;
+  const width = bx1 - bx0;
+  const crossings = (l: TextLine) => l.chunks.reduce((n, c) => n + cols.slice(1).filter((col) => c.x0 < col.x0 - 1 && c.x1 > col.x0 + 1).length, 0);
+
+  // Trailing lines that ignore the columns (notes, "1 Includes ...") are not part of the table.
+  while (body.length > 2 && crossings(body[body.length - 1]) >= 2) body.pop();
+  // A long rule inside the block followed by lines that do not fit: the table ends at the rule.
+  const topY = body[0].y0;
+  // Header: lines between a rule above the block and the block, or a few short lines just above it.
+  const spans = (s: Segment) => s.a <= bx0 + 0.2 * width && s.b >= bx1 - 0.2 * width;
+  const topRule = hRules.filter((s) => spans(s) && s.pos <= topY + 1 && s.pos >= topY - 6 * fs).sort((p, q) => q.pos - p.pos);
+  const idx = all.indexOf(body[0]);
+  const header: TextLine[] = [];
+  const lowestTopRule = topRule.length ? topRule.find((s) => all.slice(0, idx).filter((l) => l.y0 > s.pos && !usedLine.has(l)).length > 0 || s.pos >= topY - 1) : undefined;
+  if (lowestTopRule && lowestTopRule.pos < topY - 1) {
+    for (let k = idx - 1; k >= 0; k--) {
+      const l = all[k];
+      if (l.y0 < lowestTopRule.pos - 1 || usedLine.has(l)) break;
+      if (l.x0 < bx0 - 2 * fs || l.x1 > bx1 + 2 * fs) break;
+      header.unshift(l);
+    }
+  } else {
+    for (let k = idx - 1; k >= 0 && header.length < 3; k--) {
+      const l = all[k];
+      const next = header[0] ?? body[0];
+      if (usedLine.has(l) || next.y0 - l.y1 > 0.8 * fs) break;
+      if (CAPTION_RE.test(l.chunks[0].text)) break;
+      if (l.x0 < bx0 - fs || l.x1 > bx1 + fs) break;
+      if (!isMulti(l) && l.x1 - l.x0 > 0.6 * width) break;
+      if (hRules.some((s) => spans(s) && s.pos > l.y1 - 1 && s.pos < next.y0 + 1) && !isMulti(l)) break;
+      header.unshift(l);
+    }
+  }
+  // Leading caption lines inside the block are not rows.
+  while (body.length && CAPTION_RE.test(body[0].chunks[0].text)) body.shift();
+  if (body.length < 2) return undefined;
+
+  // Split header from body: a full-width rule under the header, else the first line with numbers.
+  const midRule = hRules.filter((s) => spans(s) && s.pos > body[0].y0 && s.pos < body[body.length - 1].y0).sort((p, q) => p.pos - q.pos)[0];
+  let headLines = header.slice();
+  if (midRule && body.filter((l) => l.y1 <= midRule.pos + 1).length <= 6) {
+    headLines = headLines.concat(body.filter((l) => l.y1 <= midRule.pos + 1));
+    body = body.filter((l) => l.y1 > midRule.pos + 1);
+  } else if (body.some(numericLine)) {
+    const first = body.findIndex(numericLine);
+    if (first > 0 && first <= 4) { headLines = headLines.concat(body.slice(0, first)); body = body.slice(first); }
+  }
+  if (body.length < 2) return undefined;
+
+  // Recompute the columns from the body alone: header cells span several of them.
+  const bodyCols = findColumns(body, fs);
+  if (bodyCols.length >= 2) cols = bodyCols;
+  cols[0].x0 = Math.min(cols[0].x0, ...headLines.map((l) => l.x0));
+  cols[cols.length - 1].x1 = Math.max(cols[cols.length - 1].x1, ...headLines.map((l) => l.x1));
+
+  if (!plausible(words, body, cols)) return undefined;
+
+  // Body band: one cell per column holding its words, rows split afterwards.
+  const nc = cols.length;
+  const bodyCells: GridCell[] = cols.map((_, k) => ({ r0: 0, r1: 1, c0: k, c1: k + 1, words: [] }));
+  for (const l of body) for (const c of l.chunks) for (const p of placeChunk(words, c, cols)) bodyCells[p.col].words.push(...p.words);
+
+  // Header rows: one per header line; cells span the columns they cover.
+  headLines = mergeHeaderLines(headLines);
+  const nh = headLines.length;
+  const headerCellsByLine: GridCell[][] = [];
+  for (let r = 0; r < nh; r++) {
+    const l = headLines[r];
+    const below = r + 1 < nh;
+    const lineCells: GridCell[] = [];
+    l.chunks.forEach((c) => {
+      let [a, b] = headerRange(c, cols, l.chunks, below);
+      if (lineCells.some((o) => o.c1 > a)) a = Math.max(a, ...lineCells.map((o) => o.c1));
+      if (b < a) {
+        const prev = lineCells[lineCells.length - 1];
+        if (prev) { prev.words.push(...c.words); return; }
+        b = a;
+      }
+      lineCells.push({ r0: r, r1: r + 1, c0: a, c1: b + 1, words: [...c.words], header: true });
+    });
+    headerCellsByLine.push(lineCells);
+  }
+  // Wrapped header text (a line continuing the cell above in the same columns) joins that cell.
+  for (let r = 1; r < nh; r++) {
+    for (const cell of headerCellsByLine[r]) {
+      const above = headerCellsByLine.slice(0, r).flat().find((o) => o.words.length && o.r1 === r && o.c0 === cell.c0 && o.c1 === cell.c1);
+      if (!above) continue;
+      const text = words[cell.words[0]].text;
+      const gap = headLines[r].y0 - headLines[r - 1].y1;
+      if (gap < 0.5 * fs && (/^[a-z(]/.test(text) || /[-/]$/.test(words[above.words[above.words.length - 1]].text))) {
+        above.words.push(...cell.words);
+        above.r1 = r + 1;
+        cell.words = [];
+      }
+    }
+  }
+  const hCells = headerCellsByLine.flat().filter((c) => c.words.length);
+  // Header cells stretch up and down over empty header rows in their columns.
+  const occupied = (r: number, a: number, b: number, self: GridCell) => hCells.some((o) => o !== self && o.r0 <= r && o.r1 > r && o.c0 < b && o.c1 > a);
+  for (const c of hCells) {
+    while (c.r0 > 0 && !occupied(c.r0 - 1, c.c0, c.c1, c)) c.r0--;
+    while (c.r1 < nh && !occupied(c.r1, c.c0, c.c1, c)) c.r1++;
+  }
+
+  const top = Math.min(...headLines.map((l) => l.y0), body[0].y0);
+  const ys = [top];
+  for (let r = 1; r < nh; r++) ys.push((headLines[r - 1].y1 + headLines[r].y0) / 2);
+  if (nh) ys.push((headLines[nh - 1].y1 + body[0].y0) / 2);
+  ys.push(Math.max(...body.map((l) => l.y1)));
+  const xs = [cols[0].x0, ...cols.slice(1).map((c) => c.x0), cols[nc - 1].x1];
+  const cells = [...hCells, ...bodyCells.map((c) => ({ ...c, r0: nh, r1: nh + 1 }))];
+  let grid: Grid = { xs, ys, cells, headerRows: nh };
+  grid = fillGrid(grid);
+  grid = splitRows(grid, words, 'text', nh);
+  grid = compactGrid(dropEmptyLines(grid));
+  if (grid.ys.length - 1 - grid.headerRows < 2 || grid.xs.length < 3) return undefined;
+  for (const l of headLines) usedLine.add(l);
+  for (const l of body) usedLine.add(l);
+  const used = [...headLines, ...body].flatMap((l) => l.words);
+  return { grid, words: used };
+}
+
+/** Rejects prose in two columns, lists and key/value text that only look aligned. */
+function plausible(words: Word[], body: TextLine[], cols: Column[]): boolean {
+  const perCol: string[][] = cols.map(() => []);
+  let multiRows = 0;
+  for (const l of body) {
+    const filled = new Set<number>();
+    for (const c of l.chunks) for (const p of placeChunk(words, c, cols)) {
+      perCol[p.col].push(p.words.map((i) => words[i].text).join(' '));
+      filled.add(p.col);
+    }
+    if (filled.size >= 2) multiRows++;
+  }
+  if (multiRows < 2 || multiRows < 0.4 * body.length) return false;
+  const stats = perCol.map((texts) => {
+    const n = texts.length || 1;
+    const wordsPer = texts.reduce((s, t) => s + t.split(/\s+/).length, 0) / n;
+    const numeric = texts.filter((t) => isNumericText(t)).length / n;
+    const sentence = texts.filter((t) => /[a-z]{2,}[.,;:]?\s+[a-z]{2,}\s+[a-z]{2,}/.test(t)).length / n;
+    return { n: texts.length, wordsPer, numeric, sentence };
+  });
+  const prose = stats.filter((s) => s.n > 0 && s.wordsPer >= 4 && s.numeric < 0.2 && s.sentence > 0.5).length;
+  if (prose >= 2) return false;
+  if (cols.length === 2) {
+    const [a, b] = stats;
+    // Bullets or numbers before long text: a list.
+    const markers = perCol[0].filter((t) => /^([•●▪◦·\-–*]|\(?[0-9a-zA-Z]{1,3}[.)])$/.test(t)).length / (perCol[0].length || 1);
+    if (markers > 0.6) return false;
+    if (b.wordsPer >= 5 && b.numeric < 0.3) return false;
+    if (a.wordsPer >= 5 && a.numeric < 0.3 && b.numeric < 0.5) return false;
+  }
+  return true;
+}
