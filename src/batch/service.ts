@@ -538,7 +538,8 @@ export class BatchService {
     const usage: BatchUsage = { input_tokens: 0, input_tokens_details: { cached_tokens: 0 }, output_tokens: 0, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 0 };
     const countUsage = record.endpoint !== '/v1/parse';
     const decoder = new TextDecoder();
-    const expiresAt = record.output_expires_after ? sec(this.now()) + record.output_expires_after.seconds : null;
+    // The file store stamps created_at with its own clock; the expiry is relative to that.
+    const expiresAt = record.output_expires_after ? sec(this.files.nowMs()) + record.output_expires_after.seconds : null;
 
     const chunkLines = new Map<number, Promise<string[]>>();
     const customId = async (i: number): Promise<string> => {

@@ -49,6 +49,8 @@ export interface RecordedRequest {
   closed: Promise<'finished' | 'aborted'>;
   /** Events written before the end (streams). */
   eventsSent: number;
+  /** Date.now() when the request's body had arrived. */
+  receivedAt: number;
 }
 
 export interface FakeUpstream {
@@ -105,6 +107,7 @@ export async function startFakeUpstream(opts: { port?: number; host?: string; be
         raw: record ? raw : '',
         closed: new Promise((r) => (settle = r)),
         eventsSent: 0,
+        receivedAt: Date.now(),
       };
       res.on('close', () => settle(res.writableFinished ? 'finished' : 'aborted'));
       if (record) requests.push(rec);

@@ -2,10 +2,11 @@
  * `docinline parse`: one document to stdout or a file, or many documents into a folder using worker
  * threads (one engine per thread, so both cores work), with a progress bar on a terminal and a summary.
  */
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { OcrMode, OutputFormat, ParseOptions } from '../../../src/model/options.js';
@@ -27,6 +28,8 @@ Options:
   -p, --pages RANGE           pages to parse, e.g. "1-3,7" or "5-"
   -o, --output FILE           write the result to FILE instead of stdout (one input)
       --out DIR               write DIR/STEM.<md|json|txt> for every input
+      --resume                with --out: skip inputs whose output already exists (outputs are
+                              written whole or not at all, so an existing one is complete)
   -j, --concurrency N         documents in parallel with --out (default: number of cores)
       --ocr auto|always|never OCR pages without a usable text layer (default auto)
       --password PW           password for an encrypted PDF
@@ -82,6 +85,7 @@ function parseCli(args: string[]) {
       'max-pages': { type: 'string' },
       timeout: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
+      resume: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -227,10 +231,46 @@ function errorText(e: unknown): string {
   return String(e);
 }
 
+/**
+ * Writes next to the destination, then renames into place: a run killed mid-write leaves a hidden
+ * `.NAME.partial-PID-…` file (removed by the next run), never a half output that --resume would skip.
+ */
+async function writeWhole(file: string, text: string): Promise<void> {
+  const tmp = join(dirname(file), `.${basename(file)}.partial-${process.pid}-${randomBytes(4).toString('hex')}`);
+  try {
+    await writeFile(tmp, text);
+    await rename(tmp, file);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+}
+
+/** Partial files of runs that are no longer alive (a live one may be writing into the same folder). */
+function removeStalePartials(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const m = /^\..+\.partial-(\d+)-[0-9a-f]+$/.exec(name);
+    if (!m) continue;
+    let alive = true;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (e) {
+      alive = (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+    if (!alive) {
+      try {
+        unlinkSync(join(dir, name));
+      } catch {
+        // gone already
+      }
+    }
+  }
+}
+
 async function runJob(job: Job, options: ParseOptions, format: OutputFormat): Promise<JobResult> {
   try {
     const r = await convert(job.input, options, format);
-    await writeFile(job.output, r.output);
+    await writeWhole(job.output, r.output);
     return { input: job.input, ok: true, pages: r.pages, warnings: r.warnings };
   } catch (e) {
     return { input: job.input, ok: false, pages: 0, error: errorText(e) };
@@ -279,15 +319,21 @@ class Progress {
 
 // ---------- many documents ----------
 
-async function runBatch(inputs: string[], outDir: string, options: ParseOptions, format: OutputFormat, concurrency: number, quiet: boolean): Promise<number> {
+async function runBatch(inputs: string[], outDir: string, options: ParseOptions, format: OutputFormat, concurrency: number, quiet: boolean, resume = false): Promise<number> {
   mkdirSync(outDir, { recursive: true });
+  removeStalePartials(outDir);
   const used = new Set<string>();
-  const jobs: Job[] = inputs.map((input) => {
+  const all: Job[] = inputs.map((input) => {
     let stem = stemOf(input);
     for (let k = 2; used.has(stem.toLowerCase()); k++) stem = `${stemOf(input)}-${k}`;
     used.add(stem.toLowerCase());
     return { input, output: join(outDir, stem + EXT[format]) };
   });
+  // Names are given over the whole input list first, so a resumed run maps each input to the same file.
+  const jobs = resume ? all.filter((j) => !existsSync(j.output)) : all;
+  const skipped = all.length - jobs.length;
+  if (skipped && !quiet) process.stderr.write(`docinline: --resume: ${skipped} of ${all.length} files already done, skipped\n`);
+  if (!jobs.length) return 0;
   const started = Date.now();
   const progress = new Progress(jobs.length, quiet, started);
   let done = 0, failed = 0, pages = 0;
@@ -360,6 +406,10 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`docinline parse: no input given\n\n${USAGE}`);
     return 2;
   }
+  if (values.resume && values.out === undefined) {
+    process.stderr.write('docinline parse: --resume goes with --out DIR\n');
+    return 2;
+  }
   const quiet = !!values.quiet;
   const many = positionals.length > 1 || positionals.some((p) => p !== '-' && !isUrl(p) && existsSync(p) && statSync(p).isDirectory());
   if (values.out !== undefined || many) {
@@ -377,7 +427,7 @@ export async function run(args: string[]): Promise<number> {
       return 1;
     }
     const concurrency = cli.concurrency ?? Math.min(availableParallelism(), 8);
-    return runBatch(inputs, resolve(values.out), options, format, concurrency, quiet);
+    return runBatch(inputs, resolve(values.out), options, format, concurrency, quiet, !!values.resume);
   }
   const input = positionals[0];
   try {

@@ -1,0 +1,142 @@
+/**
+ * The batch service in this process with a clock the test moves: expiry after the completion window
+ * (partial results kept, the rest reported as batch_expired), a cancel that arrives before validation,
+ * and a finalization that starts over. Real parts: local-disk store, Files store, in-process queue, the
+ * gateway's own forwarding to the fake backend.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createBatchModule, type BatchModule } from '../../src/batch/index.js';
+import { batchKeys } from '../../src/batch/keys.js';
+import { loadConfig } from '../../src/config.js';
+import { createFilesModule, type FilesModule } from '../../src/files/index.js';
+import { createGateway } from '../../src/server/app.js';
+import type { Gateway } from '../../src/server/gateway.js';
+import { silentLogger } from '../../src/server/logger.js';
+import { ownerNamespace } from '../../src/storage/keys.js';
+import { createLocalBlobStore } from '../../adapters/node/storage-local.js';
+import { createMemoryQueue, type MemoryQueue } from '../../adapters/node/queue-memory.js';
+import { createNodeRuntime } from '../../adapters/node/runtime.js';
+import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { tempDir, until } from './harness.js';
+
+let up: FakeUpstream;
+let dir: ReturnType<typeof tempDir>;
+let files: FilesModule;
+let gw: Gateway;
+let clock = Date.now();
+const now = () => clock;
+
+before(async () => {
+  up = await startFakeUpstream();
+  dir = tempDir('docinline-batch-svc-');
+  const config = loadConfig({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_BATCH_CONCURRENCY: '2', DOCINLINE_LOG_LEVEL: 'silent' });
+  files = createFilesModule({ blobs: createLocalBlobStore(dir.path), config });
+  gw = createGateway({ config, runtime: createNodeRuntime({ ocrDefaults: false }), files, logger: silentLogger });
+});
+after(async () => {
+  await up?.close();
+  dir?.remove();
+});
+
+function setup(): { mod: BatchModule; queue: MemoryQueue } {
+  const queue = createMemoryQueue({ backoffMs: () => 20 });
+  const config = loadConfig({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_BATCH_CONCURRENCY: '2', DOCINLINE_LOG_LEVEL: 'silent' });
+  const mod = createBatchModule({ blobs: files.store.blobs, files: files.store, queue, config, logger: silentLogger, now });
+  return { mod, queue };
+}
+
+async function input(n: number, prefix: string): Promise<string> {
+  const text = Array.from({ length: n }, (_, i) => JSON.stringify({ custom_id: `${prefix}-${i}`, method: 'POST', url: '/v1/chat/completions', body: { model: 'm', messages: [] } })).join('\n');
+  return (await files.store.create(null, { filename: 'in.jsonl', purpose: 'batch', body: text })).id;
+}
+
+async function lines(id: string | null): Promise<Array<{ custom_id: string; response: { status_code: number } | null; error: { code: string } | null }>> {
+  if (!id) return [];
+  const f = await files.store.read(null, id);
+  return new TextDecoder().decode(f!.bytes).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+describe('batch service', () => {
+  test('expiry: past the completion window the batch stops, keeps what finished and reports the rest as batch_expired', async () => {
+    up.reset();
+    up.setDefault({ delayMs: 100 });
+    const { mod, queue } = setup();
+    const worker = mod.service.startWorker(gw, 4);
+    try {
+      const n = 40;
+      const b = await mod.service.create(null, { input_file_id: await input(n, 'e'), endpoint: '/v1/chat/completions', completion_window: '24h', metadata: null, output_expires_after: null });
+      await until(async () => ((await mod.service.get(null, b.id)).request_counts.completed >= 4 ? true : null), 20_000, '4 results');
+      clock += 24 * 3600_000 + 1000;
+      const done = await until(async () => {
+        const x = await mod.service.get(null, b.id);
+        return x.status === 'expired' ? x : null;
+      }, 20_000, 'expired');
+      assert.ok(done.expired_at! >= done.expires_at);
+      const out = await lines(done.output_file_id);
+      const err = await lines(done.error_file_id);
+      assert.ok(out.length >= 4 && out.length < n, `${out.length} finished in time`);
+      assert.deepEqual(done.request_counts, { total: n, completed: out.length, failed: n - out.length });
+      assert.ok(err.every((l) => l.response === null && l.error!.code === 'batch_expired'));
+      const ids = [...out, ...err].map((l) => l.custom_id).sort();
+      assert.deepEqual(ids, Array.from({ length: n }, (_, i) => `e-${i}`).sort());
+      // Work files are gone once the batch is final; the record and its facts stay.
+      const ns = await ownerNamespace(null);
+      const left = [];
+      for await (const k of files.store.blobs.list(batchKeys.workPrefix(ns, b.id))) left.push(k);
+      assert.deepEqual(left, []);
+      assert.equal(await files.store.blobs.head(batchKeys.active(ns, b.id)), null);
+    } finally {
+      await worker.close();
+      await queue.close();
+      up.setDefault({});
+    }
+  });
+
+  test('a cancel before validation ends the batch as cancelled without sending anything', async () => {
+    up.reset();
+    const { mod, queue } = setup();
+    try {
+      const b = await mod.service.create(null, { input_file_id: await input(5, 'v'), endpoint: '/v1/chat/completions', completion_window: '24h', metadata: { a: 'b' }, output_expires_after: null });
+      const c = await mod.service.cancel(null, b.id);
+      assert.equal(c.status, 'cancelling');
+      const worker = mod.service.startWorker(gw, 4);
+      const done = await until(async () => {
+        const x = await mod.service.get(null, b.id);
+        return x.status === 'cancelled' ? x : null;
+      }, 20_000, 'cancelled');
+      await worker.close();
+      assert.deepEqual(done.request_counts, { total: 0, completed: 0, failed: 0 });
+      assert.deepEqual(done.metadata, { a: 'b' });
+      assert.equal(up.requests.length, 0);
+    } finally {
+      await queue.close();
+    }
+  });
+
+  test('a finalization that died after writing a file starts over and deletes that file', async () => {
+    up.reset();
+    const { mod, queue } = setup();
+    const worker = mod.service.startWorker(gw, 4);
+    try {
+      // A batch_output file left by an earlier finalization attempt that never wrote final.json.
+      const stale = await files.store.create(null, { filename: 'stale.jsonl', purpose: 'batch_output', body: 'x\n' });
+      const b = await mod.service.create(null, { input_file_id: await input(3, 'f'), endpoint: '/v1/chat/completions', completion_window: '24h', metadata: null, output_expires_after: { anchor: 'created_at', seconds: 7200 } });
+      const ns = await ownerNamespace(null);
+      await files.store.blobs.put(batchKeys.state(ns, b.id, 'finalizing'), JSON.stringify({ finalizing_at: 1, files: [stale.id] }));
+      const done = await until(async () => {
+        const x = await mod.service.get(null, b.id);
+        return x.status === 'completed' ? x : null;
+      }, 20_000, 'completed');
+      assert.equal(await files.store.get(null, stale.id), null, 'the earlier attempt\'s file is deleted');
+      assert.equal((await lines(done.output_file_id)).length, 3);
+      const rec = await files.store.get(null, done.output_file_id!);
+      assert.equal(rec!.purpose, 'batch_output');
+      // (the expiry is computed just before the upload stamps created_at: a second boundary may fall between)
+      assert.ok(Math.abs(rec!.expires_at! - (rec!.created_at + 7200)) <= 1, 'output_expires_after applies to the output file');
+    } finally {
+      await worker.close();
+      await queue.close();
+    }
+  });
+});
