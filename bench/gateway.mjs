@@ -11,7 +11,8 @@
 //
 //   npm run bench -- gateway            (DURATION_MS=4000 ROUNDS=3 by default)
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Agent, Pool, request } from 'undici';
@@ -31,7 +32,8 @@ if (ROLE === 'upstream') {
   });
   process.send({ port: up.port, url: up.url });
 } else if (ROLE === 'gateway') {
-  const { startServer } = await import(new URL('adapters/node/server.ts', root).href);
+  const entry = process.argv[4] === 'dist' ? 'dist/adapters/node/server.js' : 'adapters/node/server.ts';
+  const { startServer } = await import(new URL(entry, root).href);
   const srv = await startServer({
     env: {
       ...process.env,
@@ -80,10 +82,28 @@ process.on('exit', () => {
   for (const c of children) c.kill();
 });
 
+/** True when dist/ was built after every source file changed: the gateway then runs as it ships. */
+function distIsFresh() {
+  const built = join(fileURLToPath(root), 'dist/adapters/node/server.js');
+  if (!existsSync(built)) return false;
+  const t = statSync(built).mtimeMs;
+  const newest = (dir) => {
+    let m = 0;
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) m = Math.max(m, newest(p));
+      else if (e.name.endsWith('.ts')) m = Math.max(m, statSync(p).mtimeMs);
+    }
+    return m;
+  };
+  return newest(join(fileURLToPath(root), 'src')) <= t && newest(join(fileURLToPath(root), 'adapters/node')) <= t;
+}
+
 function spawn(role, ...args) {
   return new Promise((resolve, reject) => {
     const child = fork(fileURLToPath(import.meta.url), [role, ...args], {
-      execArgv: ['--import', 'tsx'],
+      // The compiled gateway runs on plain node; the fake backend is TypeScript (test/helpers).
+      execArgv: args.includes('dist') ? [] : ['--import', 'tsx'],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     children.add(child);
@@ -93,6 +113,13 @@ function spawn(role, ...args) {
       children.delete(child);
       if (code) reject(new Error(`${role} exited with ${code}`));
     });
+  });
+}
+
+function cpuOf(proc) {
+  return new Promise((resolve) => {
+    proc.child.once('message', (m) => resolve(m.cpu));
+    proc.child.send({ cmd: 'cpu' });
   });
 }
 
@@ -188,10 +215,12 @@ async function main() {
   const DURATION = Number(process.env.DURATION_MS ?? 4000);
   const ROUNDS = Number(process.env.ROUNDS ?? 3);
   const up = await spawn('upstream');
-  const gw = await spawn('gateway', up.url);
+  const fresh = distIsFresh();
+  const gw = await spawn('gateway', up.url, fresh ? 'dist' : 'src');
   const ref = await spawn('refproxy', up.url);
   const origin = (p) => `http://127.0.0.1:${p}`;
   const targets = { direct: origin(up.port), refproxy: origin(ref.port), gateway: origin(gw.port) };
+  console.log(fresh ? 'gateway: dist/ (compiled)' : 'gateway: sources through tsx (dist/ is missing or older than the sources: `npm run build` to bench what ships)');
   console.log(`load: ${process.env.DOCINLINE_LOG_LEVEL ?? 'info'}-level gateway logs to /dev/null; loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
 
   try {
@@ -199,8 +228,17 @@ async function main() {
     const small = JSON.stringify({ model: 'deepseek-r1', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Say hello.' }], temperature: 0.2 });
     for (const t of Object.values(targets)) await load(t, { body: small, concurrency: 100, durationMs: 1000 }); // warm-up
     const runs = { direct: [], refproxy: [], gateway: [] };
+    const proc = { direct: null, refproxy: ref, gateway: gw };
     for (let r = 0; r < ROUNDS; r++) {
-      for (const [name, t] of Object.entries(targets)) runs[name].push(await load(t, { body: small, concurrency: 100, durationMs: DURATION }));
+      for (const [name, t] of Object.entries(targets)) {
+        const before = proc[name] && (await cpuOf(proc[name]));
+        const res = await load(t, { body: small, concurrency: 100, durationMs: DURATION });
+        if (before) {
+          const after = await cpuOf(proc[name]);
+          res.cpuUs = (after.user + after.system - before.user - before.system) / res.n;
+        }
+        runs[name].push(res);
+      }
     }
     const agg = (name, k) => median(runs[name].map((x) => x[k]));
     console.log(`\n1. no documents, 100 concurrent connections, non-stream (${ROUNDS} interleaved rounds of ${DURATION} ms, medians)`);
@@ -214,10 +252,17 @@ async function main() {
     console.log(`   added latency over direct: p50 ${fmt(addP50)} ms (target <= 1), p99 ${fmt(addP99)} ms (target <= 10)`);
     console.log(`   throughput gateway / reference proxy: ${fmt(ratio)}x (target >= 0.8)`);
     console.log(`   (reference proxy over direct: p50 +${fmt(agg('refproxy', 'p50') - agg('direct', 'p50'))} ms)`);
+    // CPU time per request does not depend on how busy the machine is: the fairest comparison here.
+    const cpuG = agg('gateway', 'cpuUs');
+    const cpuR = agg('refproxy', 'cpuUs');
+    console.log(`   CPU per request in the proxy process: gateway ${fmt(cpuG, 1)} us, reference ${fmt(cpuR, 1)} us -> capacity ratio ${fmt(cpuR / cpuG)}x`);
     // Low load shows the per-request cost without queueing behind 100 others.
-    const one = { direct: [], gateway: [] };
-    for (let r = 0; r < ROUNDS; r++) for (const name of ['direct', 'gateway']) one[name].push(await load(targets[name], { body: small, concurrency: 1, durationMs: 1500 }));
-    console.log(`   at 1 connection: p50 direct ${fmt(median(one.direct.map((x) => x.p50)), 3)} ms, gateway ${fmt(median(one.gateway.map((x) => x.p50)), 3)} ms (+${fmt(median(one.gateway.map((x) => x.p50)) - median(one.direct.map((x) => x.p50)), 3)} ms)`);
+    const one = { direct: [], refproxy: [], gateway: [] };
+    for (let r = 0; r < ROUNDS; r++) for (const name of Object.keys(one)) one[name].push(await load(targets[name], { body: small, concurrency: 1, durationMs: 1500 }));
+    const p50 = (name) => median(one[name].map((x) => x.p50));
+    const p99 = (name) => median(one[name].map((x) => x.p99));
+    console.log(`   at 1 connection, p50/p99: direct ${fmt(p50('direct'), 3)}/${fmt(p99('direct'), 3)} ms, reference ${fmt(p50('refproxy'), 3)}/${fmt(p99('refproxy'), 3)} ms, gateway ${fmt(p50('gateway'), 3)}/${fmt(p99('gateway'), 3)} ms`);
+    console.log(`   added by the gateway at 1 connection: p50 +${fmt(p50('gateway') - p50('direct'), 3)} ms, p99 +${fmt(p99('gateway') - p99('direct'), 3)} ms`);
 
     // 2. streaming time to first chunk
     console.log('\n2. streaming, time to first chunk (400 requests per target and round)');

@@ -4,7 +4,7 @@
  * backend.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { Agent, fetch as undiciFetch, request } from 'undici';
+import { Agent, fetch as undiciFetch } from 'undici';
 import type { FetchPolicy, HttpTransport } from '../../src/fetch/index.js';
 import type { UpstreamTransport } from '../../src/server/upstream.js';
 
@@ -64,8 +64,20 @@ export function createUpstreamTransport(opts: { connectTimeoutMs?: number } = {}
     headersTimeout: 0,
     bodyTimeout: 0,
   });
+  // Backend URLs are a handful of strings (base URL + route): parse each once, not per request.
+  const targets = new Map<string, { origin: string; path: string }>();
+  const target = (url: string) => {
+    let t = targets.get(url);
+    if (!t) {
+      const u = new URL(url);
+      t = { origin: u.origin, path: u.pathname + u.search };
+      if (targets.size < 1000) targets.set(url, t);
+    }
+    return t;
+  };
   const transport: UpstreamTransport = async (url, init) => {
-    const r = await request(url, { method: init.method, headers: init.headers, body: init.body, signal: init.signal, dispatcher: agent });
+    const { origin, path } = target(url);
+    const r = await agent.request({ origin, path, method: init.method, headers: init.headers, body: init.body, signal: init.signal as never });
     const h = r.headers;
     const one = (v: string | string[] | undefined) => (v === undefined ? null : Array.isArray(v) ? v.join(', ') : v);
     return {
