@@ -169,6 +169,24 @@ describe('file ids', () => {
     assertDocument({ type: 'text', text: part.text }, 'memo.pdf', 1, 'zebra rollout');
   });
 
+  test("one API key cannot inline another key's file", async () => {
+    const g = await startGateway({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_UPSTREAM_API_KEY: 'sk-backend', DOCINLINE_API_KEYS: 'sk-alice,sk-bob' });
+    try {
+      const alice = new OpenAI({ baseURL: g.baseURL, apiKey: 'sk-alice', maxRetries: 0 });
+      const bob = new OpenAI({ baseURL: g.baseURL, apiKey: 'sk-bob', maxRetries: 0 });
+      const f = await alice.files.create({ file: await toFile(fixture('invoice.pdf'), 'secret-invoice.pdf'), purpose: 'user_data' });
+      await assert.rejects(
+        bob.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: f.id } }] }] }),
+        (e: unknown) => e instanceof APIError && e.status === 404 && e.param === 'messages[0].content[0]' && !/Invoice 4471/.test(e.message),
+      );
+      assert.equal(up.requests.length, 0);
+      await alice.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: [{ type: 'file', file: { file_id: f.id } }] }] });
+      assertDocument(contentOf(0)[0]!, 'secret-invoice.pdf', 1, 'Invoice 4471');
+    } finally {
+      await g.close();
+    }
+  });
+
   test('an unknown file id is a 404 naming the part', async () => {
     await assert.rejects(
       client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }, { type: 'file', file: { file_id: 'file-doesnotexist' } }] }] }),
