@@ -49,6 +49,8 @@ interface Slot {
   /** Set when the thread died or was killed mid-job. */
   onDeath: ((e: unknown) => void) | null;
   thread: ThreadWorker | null;
+  /** Bumped on every kill: a worker that finishes starting after its slot was killed is discarded. */
+  generation: number;
 }
 
 interface Waiter {
@@ -198,7 +200,7 @@ export class TesseractOcrEngine implements OcrEngine {
     this.files = discoverLanguages(opts.dataDirs ?? []);
     this.langPath = 'docinline-tessdata:' + Buffer.from(JSON.stringify(this.files)).toString('base64url');
     this.slots = Array.from({ length: this.concurrency }, (_, id) => ({
-      id, worker: null, starting: null, langs: '', psm: '', busy: false, onDeath: null, thread: null,
+      id, worker: null, starting: null, langs: '', psm: '', busy: false, onDeath: null, thread: null, generation: 0,
     }));
   }
 
@@ -233,27 +235,32 @@ export class TesseractOcrEngine implements OcrEngine {
       slot.thread?.ref();
       return await this.withBudget(slot, budget, opts.signal, async () => {
         let result = await this.run(slot, pgm, langs.join('+'), psm, image);
-        // OSD needs enough text to vote and misses short upside-down pages; their words read as
-        // garbage with low confidence. Try the other turns, keep the clearly better reading.
-        if (psm === '1' && result.confidence < this.orientationCheckBelow && result.words.length >= 3) {
-          for (const turn of [180, 90, 270] as const) {
-            const turned = rotateRaster(image, turn);
-            const r = await this.run(slot, toPgm(turned), langs.join('+'), psm, turned);
-            if (r.confidence > result.confidence + 10 && r.words.length >= 3) {
-              result = { ...r, rotation: normalizeQuarterTurn(turn + r.rotation) };
-            }
-            if (result.confidence >= this.orientationCheckBelow) break;
-          }
-        }
-        const installed = this.languages();
-        if (this.autoScript && meanConfidence(result.words) < this.scriptCheckBelow && this.files.osd) {
-          const script = await this.detectScript(slot, pgm);
-          const extra = languageForScript(script, installed, langs);
+        const lowForScript = this.autoScript && result.confidence < this.scriptCheckBelow;
+        const lowForTurn = psm === '1' && result.confidence < this.orientationCheckBelow && result.words.length >= 3;
+        if ((lowForScript || lowForTurn) && this.files.osd) {
+          // A poor reading is either another script or a page the internal OSD did not turn (it needs
+          // enough text to vote). Ask OSD on its own (script and orientation), then retry with what it
+          // says; only then try the remaining turns blindly. A retry is kept only if clearly better.
+          const osd = await this.detectOsd(slot, pgm);
+          let useLangs = langs;
+          const extra = this.autoScript ? languageForScript(osd?.script, this.languages(), langs) : null;
           if (extra) {
-            const second = await this.run(slot, pgm, [extra, ...langs].join('+'), psm, image);
-            if (meanConfidence(second.words) > meanConfidence(result.words)) result = { ...second, script: script ?? undefined, languages: [extra, ...langs] };
+            useLangs = [extra, ...langs];
+            const r = await this.run(slot, pgm, useLangs.join('+'), psm, image);
+            if (r.confidence > result.confidence) result = r;
           }
-          if (!result.script && script) result.script = script;
+          if (osd?.script) result.script = osd.script;
+          if (psm === '1' && result.confidence < this.orientationCheckBelow && result.words.length >= 3) {
+            const first = osd?.rotation ? [osd.rotation] : [];
+            for (const turn of [...first, ...([180, 90, 270] as const).filter((t) => t !== osd?.rotation)]) {
+              const turned = rotateRaster(image, turn);
+              const r = await this.run(slot, toPgm(turned), useLangs.join('+'), psm, turned);
+              if (r.confidence > result.confidence + 10 && r.words.length >= 3) {
+                result = { ...r, rotation: normalizeQuarterTurn(turn + r.rotation), ...(osd?.script ? { script: osd.script } : {}) };
+              }
+              if (result.confidence >= this.orientationCheckBelow) break;
+            }
+          }
         }
         if (process.env.DOCINLINE_OCR_DEBUG) console.error(`[ocr] ${image.width}x${image.height} conf=${result.confidence.toFixed(1)} rot=${result.rotation} script=${result.script ?? '-'} langs=${result.languages?.join('+')} words=${result.words.length}`);
         return result;
@@ -326,6 +333,7 @@ export class TesseractOcrEngine implements OcrEngine {
   }
 
   private async kill(slot: Slot): Promise<void> {
+    slot.generation++;
     const w = slot.worker;
     slot.worker = null;
     slot.thread = null;
@@ -382,6 +390,7 @@ export class TesseractOcrEngine implements OcrEngine {
   }
 
   private async startWorker(slot: Slot, langs: string): Promise<Tesseract.Worker> {
+    const generation = slot.generation;
     const worker = await Tesseract.createWorker(langs, Tesseract.OEM.LSTM_ONLY, {
       workerPath: workerScript(),
       langPath: this.langPath,
@@ -409,6 +418,11 @@ export class TesseractOcrEngine implements OcrEngine {
     thread.on('exit', (code) => { if (slot.worker === worker) died(new Error(`OCR worker exited with code ${code}`)); });
     if (this.files.osd) await worker.FS('writeFile', ['./osd.traineddata', this.osd()]);
     await worker.setParameters(QUIET);
+    if (slot.generation !== generation || this.closed) {
+      // The slot was killed (time budget, abort, close) while this worker was starting.
+      await worker.terminate().catch(() => undefined);
+      throw new DocinlineError('aborted', 'The OCR worker was stopped while starting');
+    }
     slot.worker = worker;
     slot.langs = langs;
     slot.psm = '';
@@ -437,13 +451,19 @@ export class TesseractOcrEngine implements OcrEngine {
     return { words, rotation: normalizeQuarterTurn(rotation), confidence: meanConfidence(words), languages: langs.split('+') };
   }
 
-  /** OSD's script guess, on the same worker: initialise the legacy `osd` model, detect, switch back lazily. */
-  private async detectScript(slot: Slot, pgm: Uint8Array): Promise<string | null> {
+  /**
+   * Orientation and script detection on its own, on the same worker: initialise the legacy `osd`
+   * model, detect, and let the next job switch back. Null when there is too little text to tell.
+   */
+  private async detectOsd(slot: Slot, pgm: Uint8Array): Promise<{ script: string | null; rotation: 0 | 90 | 180 | 270 } | null> {
     const worker = await this.ensureWorker(slot, 'osd');
     await worker.setParameters({ ...QUIET, min_characters_to_try: '10' });
     try {
-      const d = await worker.detect(Buffer.from(pgm.buffer, pgm.byteOffset, pgm.byteLength));
-      return d.data.script ?? null;
+      const d = (await worker.detect(Buffer.from(pgm.buffer, pgm.byteOffset, pgm.byteLength))).data;
+      if (d.script === null && d.orientation_degrees === null) return null;
+      // Orientation is trusted only with some margin; the script needs none (it is only a hint).
+      const rotation = d.orientation_degrees && (d.orientation_confidence ?? 0) >= 1 ? normalizeQuarterTurn(d.orientation_degrees) : 0;
+      return { script: d.script ?? null, rotation };
     } catch {
       return null;
     }

@@ -13,7 +13,7 @@ import { selectPages } from '../page-range.js';
 import { normalizeQuarterTurn, rotateBox, rotatedSize, scaleBox } from './geometry.js';
 import { eraseRules, findRules } from './raster.js';
 import { nativeImageDpi, type OperatorList } from './pdf-images.js';
-import { cleanWords, harmonizeSizes } from './words.js';
+import { cleanWords, harmonizeSizes, mergeCjkRuns } from './words.js';
 
 export { assessTextLayer, type TextLayerQuality } from './text-layer.js';
 
@@ -43,7 +43,7 @@ function toSourcePage(
 ): SourcePage {
   const rotation = normalizeQuarterTurn(result.rotation);
   const up = rotatedSize(input.image.width, input.image.height, rotation);
-  const words: Word[] = harmonizeSizes(cleanWords(result.words)).map((w) => {
+  const words: Word[] = harmonizeSizes(mergeCjkRuns(cleanWords(result.words))).map((w) => {
     const out: Word = { ...w, bbox: scaleBox(w.bbox, unit), fontSize: w.fontSize * unit };
     if (w.baseline !== undefined) out.baseline = w.baseline * unit;
     return out;

@@ -3,6 +3,7 @@
  * low-confidence "words" ("|", "—", "ee"); they would otherwise become stray lines and break tables.
  */
 import type { Word } from '../model/document.js';
+import { isCjkChar } from './script.js';
 
 const HAS_ALNUM = /[\p{L}\p{N}]/u;
 
@@ -29,32 +30,18 @@ export function cleanWords(words: Word[]): Word[] {
 /**
  * OCR sizes come from each line's measured height and wobble by ±10% between lines of the same type
  * (a line without descenders measures shorter). The layout stages read size steps as headings, so
- * sizes within a few percent of each other are pulled to their common (character-weighted) median.
+ * sizes within a few percent of a more common size are pulled to it.
  */
 export function harmonizeSizes(words: Word[], tolerance = 0.12): Word[] {
-  const sizes = [...new Set(words.map((w) => w.fontSize))].sort((a, b) => a - b);
-  if (sizes.length < 2) return words;
   const weight = new Map<number, number>();
   for (const w of words) weight.set(w.fontSize, (weight.get(w.fontSize) ?? 0) + [...w.text].length);
+  if (weight.size < 2) return words;
+  // Greedy, from the most used size down: each size takes the unassigned sizes within tolerance.
   const target = new Map<number, number>();
-  let group: number[] = [];
-  const flush = () => {
-    if (!group.length) return;
-    const total = group.reduce((t, s) => t + weight.get(s)!, 0);
-    let acc = 0;
-    let median = group[0]!;
-    for (const s of group) {
-      acc += weight.get(s)!;
-      if (acc >= total / 2) { median = s; break; }
-    }
-    for (const s of group) target.set(s, median);
-    group = [];
-  };
-  for (const s of sizes) {
-    if (group.length && s > group[0]! * (1 + tolerance)) flush();
-    group.push(s);
+  for (const [s] of [...weight.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
+    if (target.has(s)) continue;
+    for (const t of weight.keys()) if (!target.has(t) && Math.abs(t / s - 1) <= tolerance) target.set(t, s);
   }
-  flush();
   return words.map((w) => (target.get(w.fontSize) === w.fontSize ? w : { ...w, fontSize: target.get(w.fontSize)! }));
 }
 
@@ -72,4 +59,35 @@ export function emFromBox(text: string, height: number): number | null {
   else return null;
   const descends = /[gjpqyQ()[\]{}|;,@]/.test(text);
   return height / (top + (descends ? 0.21 : 0));
+}
+
+/**
+ * Tesseract returns Chinese and Japanese text as one "word" per character or two, with uneven gaps;
+ * spacing heuristics made for Latin would put spaces between them. Runs of CJK words that follow each
+ * other on a line without a space are joined into one word.
+ */
+export function mergeCjkRuns(words: Word[]): Word[] {
+  const out: Word[] = [];
+  for (const w of words) {
+    const prev = out[out.length - 1];
+    if (prev && prev.spaceAfter === false && isCjkChar([...prev.text].pop()) && isCjkChar([...w.text][0]) && sameLine(prev, w)) {
+      out[out.length - 1] = {
+        ...prev,
+        text: prev.text + w.text,
+        bbox: { x0: Math.min(prev.bbox.x0, w.bbox.x0), y0: Math.min(prev.bbox.y0, w.bbox.y0), x1: Math.max(prev.bbox.x1, w.bbox.x1), y1: Math.max(prev.bbox.y1, w.bbox.y1) },
+        confidence: Math.min(prev.confidence ?? 100, w.confidence ?? 100),
+        spaceAfter: w.spaceAfter,
+      };
+    } else {
+      out.push(w);
+    }
+  }
+  return out;
+}
+
+function sameLine(a: Word, b: Word): boolean {
+  const overlap = Math.min(a.bbox.y1, b.bbox.y1) - Math.max(a.bbox.y0, b.bbox.y0);
+  const h = Math.min(a.bbox.y1 - a.bbox.y0, b.bbox.y1 - b.bbox.y0);
+  const gap = b.bbox.x0 - a.bbox.x1;
+  return overlap > 0.3 * h && gap > -0.5 * a.fontSize && gap < 1.5 * a.fontSize;
 }
