@@ -136,6 +136,22 @@ describe('chat completions', () => {
     assert.equal(third.response.headers.get('x-docinline-cache-hits'), '0');
   });
 
+  test('a screenshot with #transform=inline is read with OCR', async () => {
+    // The OCR suite's screenshot (fixtures/images, made by its make.mjs).
+    const png = readFileSync(new URL('../../fixtures/images/screenshot-light.png', import.meta.url));
+    const { response } = await client.chat.completions
+      .create({
+        model: 'm',
+        messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: `data:image/png;base64,${png.toString('base64')}#transform=inline` } }] }],
+      })
+      .withResponse();
+    const text = contentOf(0)[0]!.text!;
+    assert.ok(text.startsWith('<document name="image.png" pages="1">'), text.slice(0, 80));
+    assert.match(text, /Harbor Release Notes/);
+    assert.match(text, /export dialog/);
+    assert.equal(response.headers.get('x-docinline-documents'), '1');
+  });
+
   test('image parts without the suffix pass through untouched for vision backends', async () => {
     const url = dataUrl('invoice.pdf');
     await client.chat.completions.create({
