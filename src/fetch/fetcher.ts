@@ -122,7 +122,12 @@ export function createDocumentFetcher(deps: { policy: FetchPolicy; transport: Ht
   const { policy, transport } = deps;
   return {
     async fetch(input, opts) {
-      let url = policy.checkUrl(input);
+      const vet = (u: string | URL): URL => {
+        const checked = policy.checkUrl(u);
+        if (!transport.checksResolvedAddresses) policy.checkName(checked.hostname);
+        return checked;
+      };
+      let url = vet(input);
       const timeout = new AbortController();
       const timer = setTimeout(() => timeout.abort(new DocinlineError('fetch_failed', `Timed out after ${deps.timeoutMs} ms fetching ${shownUrl(url)}.`)), deps.timeoutMs);
       const onAbort = () => timeout.abort(opts.signal?.reason);
@@ -154,7 +159,7 @@ export function createDocumentFetcher(deps: { policy: FetchPolicy; transport: Ht
             } catch {
               throw new DocinlineError('fetch_failed', `${shownUrl(url)} redirected to an invalid URL.`);
             }
-            url = policy.checkUrl(next);
+            url = vet(next);
             continue;
           }
           if (res.status < 200 || res.status >= 300) {

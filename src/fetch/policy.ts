@@ -13,7 +13,14 @@ export interface FetchPolicy {
   checkAddress(hostname: string, address: string): void;
   /** True when the operator allowed this host by name (its addresses are then not judged). */
   hostAllowed(hostname: string): boolean;
+  /**
+   * For transports that cannot see resolved addresses: refuses names that are local by convention
+   * (localhost, *.local, *.internal such as metadata.google.internal).
+   */
+  checkName(hostname: string): void;
 }
+
+const LOCAL_NAMES = /(^|\.)(localhost|localdomain|local|internal|home\.arpa|intranet|lan)$/;
 
 const REASON_TEXT: Record<BlockReason, string> = {
   unspecified: 'an unspecified address',
@@ -62,12 +69,12 @@ export function createFetchPolicy(opts: { allow?: string[] } = {}): FetchPolicy 
     return names.includes(h) || suffixes.some((s) => h.endsWith(s));
   };
 
-  const judge = (address: string, shown: string): void => {
+  /** Why `address` may not be contacted, or null; the allow-list's ranges win. */
+  const reasonFor = (address: string): BlockReason | 'not-an-ip' | null => {
     const ip = parseIp(address);
-    if (!ip) throw blocked(`Fetching from ${shown} is not allowed: it did not resolve to an IP address.`);
-    if (ranges.some((r) => cidrContains(r, ip))) return;
-    const reason = classifyIp(ip);
-    if (reason) throw blocked(`Fetching from ${shown} is not allowed: it is ${REASON_TEXT[reason]}.${HINT}`);
+    if (!ip) return 'not-an-ip';
+    if (ranges.some((r) => cidrContains(r, ip))) return null;
+    return classifyIp(ip);
   };
 
   return {
@@ -84,18 +91,22 @@ export function createFetchPolicy(opts: { allow?: string[] } = {}): FetchPolicy 
       }
       if (!url.hostname) throw blocked('The URL has no host.');
       const host = normaliseHost(url.hostname);
-      if (hostAllowed(host)) return url;
-      if (parseIp(host)) judge(host, host);
+      if (hostAllowed(host) || !parseIp(host)) return url;
+      const reason = reasonFor(host);
+      if (reason) throw blocked(`Fetching from ${host} is not allowed: it is ${REASON_TEXT[reason as BlockReason]}.${HINT}`);
       return url;
     },
     checkAddress(hostname, address) {
       if (hostAllowed(hostname)) return;
-      const ip = parseIp(address);
-      if (!ip) throw blocked(`Fetching from ${hostname} is not allowed: it did not resolve to an IP address.`);
-      if (ranges.some((r) => cidrContains(r, ip))) return;
-      const reason = classifyIp(ip);
+      const reason = reasonFor(address);
+      if (reason === 'not-an-ip') throw blocked(`Fetching from ${hostname} is not allowed: it did not resolve to an IP address.`);
       // The resolved address itself is not echoed: that would turn the gateway into a DNS oracle.
       if (reason) throw blocked(`Fetching from ${hostname} is not allowed: the host resolves to ${REASON_TEXT[reason]}.${HINT}`);
+    },
+    checkName(hostname) {
+      const h = normaliseHost(hostname);
+      if (hostAllowed(h) || parseIp(h)) return;
+      if (LOCAL_NAMES.test(h)) throw blocked(`Fetching from ${h} is not allowed: it names a local or internal host.${HINT}`);
     },
   };
 }

@@ -8,6 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import OpenAI, { APIError } from 'openai';
+import { DocinlineError } from '../../src/errors.js';
+import { createDocumentFetcher, webTransport } from '../../src/fetch/fetcher.js';
+import { createFetchPolicy } from '../../src/fetch/policy.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
@@ -208,6 +211,19 @@ describe('SSRF: refused addresses', () => {
       (e: unknown) => e instanceof APIError && e.status === 400 && e.code === 'fetch_blocked' && e.param === 'messages[0].content[0]',
     );
     assert.equal(up.requests.length, 0);
+  });
+});
+
+describe('SSRF: a fetch-based transport (runtimes without DNS access)', () => {
+  test('refuses literal private addresses and local names before any request', async () => {
+    const fetcher = createDocumentFetcher({ policy: createFetchPolicy({ allow: ['127.0.0.2/32'] }), transport: webTransport(), timeoutMs: 2000, maxRedirects: 3 });
+    for (const url of [`http://127.0.0.1:${S}/doc.pdf`, `http://localhost:${S}/doc.pdf`, `http://[::1]:${S}/doc.pdf`, 'http://metadata.google.internal/computeMetadata/v1/']) {
+      await assert.rejects(fetcher.fetch(url, { maxBytes: 1 << 20 }), (e: unknown) => e instanceof DocinlineError && e.code === 'fetch_blocked', url);
+    }
+    await assert.rejects(fetcher.fetch(`${E}/to?u=${encodeURIComponent(`http://localhost:${S}/doc.pdf`)}`, { maxBytes: 1 << 20 }), (e: unknown) => e instanceof DocinlineError && e.code === 'fetch_blocked');
+    const ok = await fetcher.fetch(`${E}/doc.pdf`, { maxBytes: 1 << 20 });
+    assert.equal(ok.bytes.byteLength, pdf.byteLength);
+    assert.equal(secretHits, 0);
   });
 });
 

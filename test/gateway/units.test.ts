@@ -92,6 +92,10 @@ describe('address classification', () => {
     p.checkAddress('a.corp.example', '10.0.0.1');
     assert.throws(() => p.checkAddress('corp.example.evil', '10.0.0.1'), /private/);
     assert.throws(() => p.checkUrl('javascript:alert(1)'), /Only http and https/);
+    // Names judged without DNS (transports that cannot see addresses, e.g. a Worker's fetch).
+    for (const n of ['localhost', 'x.localhost', 'metadata.google.internal', 'printer.local', 'router.lan']) assert.throws(() => p.checkName(n), /local or internal/, n);
+    p.checkName('example.com');
+    p.checkName('files.internal'); // allowed by name
   });
 });
 
