@@ -31,6 +31,9 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
 
 async function parseWithin(bytes: Uint8Array, opts: ResolvedParseOptions, runtime: ParseRuntime, signal: AbortSignal, started: number): Promise<ParseResult> {
   if (!(bytes instanceof Uint8Array)) throw new DocinlineError('invalid_request', 'parseDocument expects the file as a Uint8Array.');
+  if (!runtime?.pdf) {
+    throw new DocinlineError('invalid_request', 'parseDocument needs a runtime: in Node import it from "docinline/node" (or pass createNodeRuntime() as the third argument).');
+  }
   if (bytes.byteLength > opts.maxBytes) {
     throw new DocinlineError('file_too_large', `The file is ${fmtBytes(bytes.byteLength)}; the limit is ${fmtBytes(opts.maxBytes)}.`);
   }
