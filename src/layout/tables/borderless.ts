@@ -85,10 +85,11 @@ function findBlocks(lines: TextLine[]): TextLine[][] {
 
 /** Column gutters: x-ranges that (almost) no chunk of the block covers, with text on both sides. */
 function findColumns(block: TextLine[], fs: number): Column[] {
-  const chunks = block.flatMap((l) => l.chunks);
-  const x0 = Math.min(...chunks.map((c) => c.x0)), x1 = Math.max(...chunks.map((c) => c.x1));
+  // Lone chunks (section titles, notes) say nothing about columns and often straddle them.
   const multi = block.filter(isMulti);
-  const noise = Math.floor(0.1 * block.length);
+  const chunks = (multi.length >= 2 ? multi : block).flatMap((l) => l.chunks);
+  const x0 = Math.min(...chunks.map((c) => c.x0)), x1 = Math.max(...chunks.map((c) => c.x1));
+  const noise = Math.floor(0.1 * multi.length);
   // Coverage count along x by sweeping chunk intervals.
   const ev: [number, number][] = [];
   for (const c of chunks) { ev.push([c.x0, 1]); ev.push([c.x1, -1]); }
@@ -263,11 +264,6 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
 
   if (!plausible(words, body, cols)) return undefined;
 
-  // Body band: one cell per column holding its words, rows split afterwards.
-  const nc = cols.length;
-  const bodyCells: GridCell[] = cols.map((_, k) => ({ r0: 0, r1: 1, c0: k, c1: k + 1, words: [] }));
-  for (const l of body) for (const c of l.chunks) for (const p of placeChunk(words, c, cols)) bodyCells[p.col].words.push(...p.words);
-
   // Header rows: one per header line; cells span the columns they cover.
   headLines = mergeHeaderLines(headLines);
   const nh = headLines.length;
@@ -310,13 +306,40 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
     while (c.r1 < nh && !occupied(c.r1, c.c0, c.c1, c)) c.r1++;
   }
 
+  // Body: bands of lines with one cell per column (rows split afterwards), broken by lone lines that
+  // straddle a gutter (a section title centred over the data columns), which span those columns.
+  const nc = cols.length;
+  const crossesGutter = (c: Chunk) => cols.slice(1).some((col) => c.x0 < col.x0 - 2 && c.x1 > col.x0 + 2);
+  const segments: { lines: TextLine[]; span?: [number, number] }[] = [];
+  for (const l of body) {
+    if (l.chunks.length === 1 && crossesGutter(l.chunks[0])) {
+      segments.push({ lines: [l], span: headerRange(l.chunks[0], cols, l.chunks, true) });
+      continue;
+    }
+    const last = segments[segments.length - 1];
+    if (last && !last.span) last.lines.push(l);
+    else segments.push({ lines: [l] });
+  }
+  const bodyCells: GridCell[] = [];
+  segments.forEach((seg, i) => {
+    const r = nh + i;
+    if (seg.span) { bodyCells.push({ r0: r, r1: r + 1, c0: seg.span[0], c1: seg.span[1] + 1, words: [...seg.lines[0].words] }); return; }
+    const cells: GridCell[] = cols.map((_, k) => ({ r0: r, r1: r + 1, c0: k, c1: k + 1, words: [] }));
+    for (const l of seg.lines) for (const c of l.chunks) for (const p of placeChunk(words, c, cols)) cells[p.col].words.push(...p.words);
+    bodyCells.push(...cells);
+  });
+
   const top = Math.min(...headLines.map((l) => l.y0), body[0].y0);
   const ys = [top];
   for (let r = 1; r < nh; r++) ys.push((headLines[r - 1].y1 + headLines[r].y0) / 2);
   if (nh) ys.push((headLines[nh - 1].y1 + body[0].y0) / 2);
+  for (let i = 1; i < segments.length; i++) {
+    const prev = segments[i - 1].lines, cur = segments[i].lines;
+    ys.push((prev[prev.length - 1].y1 + cur[0].y0) / 2);
+  }
   ys.push(Math.max(...body.map((l) => l.y1)));
   const xs = [cols[0].x0, ...cols.slice(1).map((c) => c.x0), cols[nc - 1].x1];
-  const cells = [...hCells, ...bodyCells.map((c) => ({ ...c, r0: nh, r1: nh + 1 }))];
+  const cells = [...hCells, ...bodyCells];
   let grid: Grid = { xs, ys, cells, headerRows: nh };
   grid = fillGrid(grid);
   grid = splitRows(grid, words, 'text', nh);

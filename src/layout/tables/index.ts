@@ -1,4 +1,4 @@
-import type { BBox, Page, SourcePage, Table } from '../../model/document.js';
+import type { BBox, Page, Region, Rule, SourcePage, Table, Word } from '../../model/document.js';
 import { isHorizontal } from './geometry.js';
 import type { Grid } from './grid.js';
 import { gridToTable } from './grid.js';
@@ -24,12 +24,76 @@ export interface TableCandidate {
  * Works on words with boxes only, so OCR pages use it too.
  */
 export function detectTables(page: SourcePage): TableCandidate[] {
-  const words = page.words;
-  if (words.length < 4) return [];
-  const free = new Set<number>();
-  words.forEach((w, i) => { if (isHorizontal(w) && w.text.trim()) free.add(i); });
-  const found: { grid: Grid; words: number[]; method: Table['method'] }[] = [];
+  if (page.words.length < 4) return [];
+  // Text set sideways (landscape tables on portrait pages) is read in its own frame.
+  const byAngle = new Map<number, number>();
+  for (const w of page.words) {
+    const a = quarterAngle(w.angle ?? 0);
+    if (a !== undefined) byAngle.set(a, (byAngle.get(a) ?? 0) + 1);
+  }
+  const out: TableCandidate[] = [];
+  for (const [angle, n] of byAngle) {
+    if (n < 4) continue;
+    if (angle === 0) out.push(...detectUpright(page));
+    else out.push(...detectUpright(rotatePage(page, angle)).map((t) => rotateCandidate(t, (360 - angle) % 360)));
+  }
+  out.sort((a, b) => a.bbox.y0 - b.bbox.y0 || a.bbox.x0 - b.bbox.x0);
+  return out;
+}
 
+function quarterAngle(a: number): number | undefined {
+  const n = ((Math.round(a) % 360) + 360) % 360;
+  for (const q of [0, 90, 180, 270]) if (Math.abs(n - q) < 3 || Math.abs(n - q - 360) < 3) return q;
+  return undefined;
+}
+
+/** Page space to the frame of text at `angle` (0/90/180/270): there it runs left to right. */
+function rotBox(b: BBox, angle: number): BBox {
+  const pts = [[b.x0, b.y0], [b.x1, b.y1]].map(([x, y]) => rotPoint(x, y, angle));
+  return { x0: Math.min(pts[0][0], pts[1][0]), y0: Math.min(pts[0][1], pts[1][1]), x1: Math.max(pts[0][0], pts[1][0]), y1: Math.max(pts[0][1], pts[1][1]) };
+}
+
+function rotPoint(x: number, y: number, angle: number): [number, number] {
+  switch (angle) {
+    case 90: return [-y, x];
+    case 180: return [-x, -y];
+    case 270: return [y, -x];
+    default: return [x, y];
+  }
+}
+
+function rotatePage(page: SourcePage, angle: number): SourcePage {
+  const words: Word[] = page.words.map((w) => {
+    if (quarterAngle(w.angle ?? 0) !== angle) return { ...w, angle: 45 };
+    const bbox = rotBox(w.bbox, angle);
+    return { ...w, bbox, angle: 0, baseline: bbox.y1 - 0.2 * (bbox.y1 - bbox.y0) };
+  });
+  const rules: Rule[] = page.rules.map((r) => {
+    const b = rotBox({ x0: r.x0, y0: r.y0, x1: r.x1, y1: r.y1 }, angle);
+    const o: Rule['orientation'] = angle === 180 ? r.orientation : r.orientation === 'h' ? 'v' : 'h';
+    return { ...b, orientation: o, width: r.width };
+  });
+  const regions: Region[] = page.regions.map((g) => ({ ...g, bbox: rotBox(g.bbox, angle) }));
+  const size = rotBox({ x0: 0, y0: 0, x1: page.width, y1: page.height }, angle);
+  return { ...page, words, rules, regions, width: size.x1 - size.x0, height: size.y1 - size.y0 };
+}
+
+function rotateCandidate(t: TableCandidate, back: number): TableCandidate {
+  const table: Table = { ...t.table, cells: t.table.cells.map((c) => (c.bbox ? { ...c, bbox: rotBox(c.bbox, back) } : c)) };
+  const out: TableCandidate = { ...t, bbox: rotBox(t.bbox, back), table };
+  if (t.caption) out.caption = { ...t.caption, bbox: rotBox(t.caption.bbox, back) };
+  return out;
+}
+
+function detectUpright(page: SourcePage): TableCandidate[] {
+  const words = page.words;
+  const free = new Set<number>();
+  words.forEach((w, i) => {
+    const b = w.bbox;
+    if (isHorizontal(w) && w.text.trim() && Number.isFinite(b.x0 + b.y0 + b.x1 + b.y1)) free.add(i);
+  });
+  if (free.size < 4) return [];
+  const found: { grid: Grid; words: number[]; method: Table['method'] }[] = [];
   const segs = mergeRules(page.rules ?? []);
   if (segs.length) {
     const groups = connectedGroups(segs);
@@ -57,7 +121,6 @@ export function detectTables(page: SourcePage): TableCandidate[] {
     }
     out.push(cand);
   }
-  out.sort((a, b) => a.bbox.y0 - b.bbox.y0 || a.bbox.x0 - b.bbox.x0);
   return out;
 }
 

@@ -151,13 +151,15 @@ function lineFromChunks(words: Word[], chunks: Chunk[], base: TextLine): TextLin
 export function splitAtTextColumns(words: Word[], lines: TextLine[], pageWidth: number): TextLine[] {
   const wordCount = (c: Chunk) => c.words.length;
   const prose = lines.flatMap((l) => l.chunks).filter((c) => wordCount(c) >= 6 && c.x1 - c.x0 >= 0.2 * pageWidth);
-  const cols: { x0: number; x1: number; n: number; ys: number[] }[] = [];
+  const cols: { x0: number; x1: number; n: number; ys: number[]; texts: Set<string> }[] = [];
   for (const c of prose) {
     const k = cols.find((o) => Math.abs(o.x0 - c.x0) < 6 && Math.abs(o.x1 - c.x1) < 6);
-    if (k) { k.n++; k.ys.push((c.y0 + c.y1) / 2); }
-    else cols.push({ x0: c.x0, x1: c.x1, n: 1, ys: [(c.y0 + c.y1) / 2] });
+    if (k) { k.n++; k.ys.push((c.y0 + c.y1) / 2); k.texts.add(c.text); }
+    else cols.push({ x0: c.x0, x1: c.x1, n: 1, ys: [(c.y0 + c.y1) / 2], texts: new Set([c.text]) });
   }
-  const textCols = cols.filter((c) => c.n >= 3).sort((a, b) => a.x0 - b.x0);
+  // Justified running text: several different lines with the same left and right edges (a table's
+  // repeated row labels line up too, but repeat themselves).
+  const textCols = cols.filter((c) => c.n >= 3 && c.texts.size >= Math.max(3, 0.8 * c.n)).sort((a, b) => a.x0 - b.x0);
   if (!textCols.length) return lines;
   // Cut points: the edges of each text column; a side counts as that column's text when it starts at
   // the column's left edge (a paragraph line, maybe indented) or reads as prose.

@@ -97,17 +97,17 @@ function splitBand(g: Grid, r: number, words: Word[], mode: SplitMode): Grid {
   for (let k = 1; k < clusters.length; k++) {
     const cl = clusters[k];
     const n = nCells(cl);
-    if (mode === 'strict') { isStart[k] = n >= 2; continue; }
     const hasNumber = cl.lines.some((l) => isNumericText(l.text));
     const firstColLine = cl.lines.find((l) => l.cell.c0 === firstCol);
-    if (n >= 2) { isStart[k] = !!firstColLine || hasNumber || !continuesText(clusters[k - 1], cl); continue; }
+    if (mode === 'strict') { isStart[k] = n >= 2 && (!!firstColLine || hasNumber || !continuesText(clusters, k)); continue; }
+    if (n >= 2) { isStart[k] = !!firstColLine || hasNumber || !continuesText(clusters, k); continue; }
     // A lone line: a new row when it is a row label in the first column, not the wrap of the line above.
     if (firstColLine && !continuesLabel(clusters, k, firstCol, words)) isStart[k] = true;
     else if (!firstColLine && hasNumber) isStart[k] = true;
   }
   if (mode === 'strict') {
     // Rows begin where several cells start a line together; leading lone lines join the first row.
-    const multi = clusters.map((c, k) => (nCells(c) >= 2 ? k : -1)).filter((k) => k >= 0);
+    const multi = clusters.map((c, k) => (k === 0 ? (nCells(c) >= 2 ? 0 : -1) : isStart[k] ? k : -1)).filter((k) => k >= 0);
     if (multi.length < 2) return g;
     isStart.fill(false);
     for (const k of multi.slice(1)) isStart[k] = true;
@@ -153,11 +153,12 @@ function splitBand(g: Grid, r: number, words: Word[], mode: SplitMode): Grid {
   return { xs: g.xs, ys, cells: out, headerRows: g.headerRows > r ? g.headerRows + shift : g.headerRows };
 }
 
-/** Multi-cell line that continues wrapped text of the line above (no number, first column empty). */
-function continuesText(prev: LineCluster, cur: LineCluster): boolean {
-  for (const l of cur.lines) {
-    const above = prev.lines.find((p) => p.cell.c0 === l.cell.c0);
-    if (!above || isNumericText(above.text)) return false;
+/** Multi-cell line that continues wrapped text above it in each of its cells (no numbers). */
+function continuesText(clusters: LineCluster[], k: number): boolean {
+  for (const l of clusters[k].lines) {
+    let above: CellLine | undefined;
+    for (let j = k - 1; j >= 0 && !above; j--) above = clusters[j].lines.find((p) => p.cell === l.cell);
+    if (!above || isNumericText(above.text) || isNumericText(l.text)) return false;
   }
   return true;
 }
