@@ -262,7 +262,9 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
   cols[0].x0 = Math.min(cols[0].x0, ...headLines.map((l) => l.x0));
   cols[cols.length - 1].x1 = Math.max(cols[cols.length - 1].x1, ...headLines.map((l) => l.x1));
 
-  if (!plausible(words, body, cols)) return undefined;
+  const last = body[body.length - 1];
+  const bottomRule = hRules.some((x) => spans(x) && x.pos >= last.y1 - 1 && x.pos <= last.y1 + 2 * fs);
+  if (!plausible(words, body, cols, !!lowestTopRule && bottomRule)) return undefined;
 
   // Header rows: one per header line; cells span the columns they cover.
   headLines = mergeHeaderLines(headLines);
@@ -352,7 +354,7 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
 }
 
 /** Rejects prose in two columns, lists and key/value text that only look aligned. */
-function plausible(words: Word[], body: TextLine[], cols: Column[]): boolean {
+function plausible(words: Word[], body: TextLine[], cols: Column[], bounded: boolean): boolean {
   const perCol: string[][] = cols.map(() => []);
   let multiRows = 0;
   for (const l of body) {
@@ -373,6 +375,15 @@ function plausible(words: Word[], body: TextLine[], cols: Column[]): boolean {
   });
   const prose = stats.filter((s) => s.n > 0 && s.wordsPer >= 4 && s.numeric < 0.2 && s.sentence > 0.5).length;
   if (prose >= 2) return false;
+  // Lists set side by side (slides, multi-column bullet lists) align like tables.
+  const all = perCol.flat();
+  const bullets = all.filter((t) => /^[•●▪◦·‣⁃■□➢►✓✔❖]/.test(t) || /^\(?\d{1,2}[.)]\s+\p{L}/u.test(t)).length;
+  if (bullets >= 2 && bullets >= 0.25 * all.length) return false;
+  // Two columns of words (labels and values, a form): a table only with numbers or between rules.
+  const numericCol = Math.max(...stats.map((x) => x.numeric)) >= 0.5;
+  if (cols.length === 2 && !bounded && !numericCol) return false;
+  // Words only, in two lines: a banner or a heading set wide, not a table.
+  if (!numericCol && !bounded && body.length < 3) return false;
   if (cols.length === 2) {
     const [a, b] = stats;
     // Bullets or numbers before long text: a list.

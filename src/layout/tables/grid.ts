@@ -28,9 +28,20 @@ export function cellText(words: Word[], idx: number[]): string {
   // Dot leaders drawn as separate words: drop them when the cell has real text too.
   const real = idx.filter((i) => !/^[.·…]+$/.test(words[i].text));
   if (real.length) idx = real;
-  const lines = splitCellLines(words, idx);
+  const lines = splitCellLines(words, idx).map((l) => (isRtl(words, l) ? l.slice().reverse() : l));
   const text = lines.map((l) => wordsText(words, l)).join(' ');
   return text.replace(LEADER_RE, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** Most of the words' letters run right to left. */
+export function isRtl(words: Word[], idx: number[]): boolean {
+  let rtl = 0, all = 0;
+  for (const i of idx) {
+    const n = words[i].text.length;
+    all += n;
+    if (words[i].dir === 'rtl') rtl += n;
+  }
+  return rtl * 2 > all;
 }
 
 /** The words of one cell grouped into lines, top to bottom, each sorted left to right. */
@@ -112,11 +123,16 @@ function removeCol(g: Grid, k: number): Grid {
 
 export function gridToTable(words: Word[], grid: Grid, method: Table['method']): Table {
   const rows = grid.ys.length - 1, cols = grid.xs.length - 1;
+  // Right-to-left tables start at the right: column 0 is the rightmost.
+  if (isRtl(words, grid.cells.flatMap((c) => c.words))) {
+    const xs = grid.xs.slice().reverse();
+    grid = { ...grid, xs, cells: grid.cells.map((c) => ({ ...c, c0: cols - c.c1, c1: cols - c.c0 })) };
+  }
   const cells: TableCell[] = grid.cells
     .slice()
     .sort((a, b) => a.r0 - b.r0 || a.c0 - b.c0)
     .map((c) => {
-      const bbox: BBox = { x0: grid.xs[c.c0], y0: grid.ys[c.r0], x1: grid.xs[c.c1], y1: grid.ys[c.r1] };
+      const bbox: BBox = { x0: Math.min(grid.xs[c.c0], grid.xs[c.c1]), y0: grid.ys[c.r0], x1: Math.max(grid.xs[c.c0], grid.xs[c.c1]), y1: grid.ys[c.r1] };
       const cell: TableCell = { row: c.r0, col: c.c0, rowSpan: c.r1 - c.r0, colSpan: c.c1 - c.c0, text: cellText(words, c.words), bbox };
       if (c.r0 < grid.headerRows) cell.header = true;
       return cell;
