@@ -305,6 +305,41 @@ describe('bad documents get the documented error and nothing reaches the backend
     );
   });
 
+  test('more pages than DOCINLINE_MAX_PAGES: 413 too_many_pages (a page selection within it passes)', async () => {
+    const g = await startGateway({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_MAX_PAGES: '5' });
+    try {
+      const c = new OpenAI({ baseURL: g.baseURL, apiKey: 'k', maxRetries: 0 });
+      const ask = (url: string) => c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }] }] });
+      await assert.rejects(ask(dataUrl('ten-pages.pdf') + '#transform=inline'), (e: unknown) => e instanceof APIError && e.status === 413 && e.code === 'too_many_pages');
+      assert.equal(up.requests.length, 0);
+      await ask(dataUrl('ten-pages.pdf') + '#transform=inline&pages=6-10');
+      assertDocument(contentOf(0)[0]!, 'document.pdf', 5, 'Chapter 6', 'Chapter 10');
+    } finally {
+      await g.close();
+    }
+  });
+
+  test("a request's documents over DOCINLINE_REQUEST_PARSE_BUDGET_MS: 422 parse_timeout, quickly", async () => {
+    const g = await startGateway({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_REQUEST_PARSE_BUDGET_MS: '100' });
+    try {
+      const c = new OpenAI({ baseURL: g.baseURL, apiKey: 'k', maxRetries: 0 });
+      // OCR of a screenshot takes far longer than 100 ms.
+      const png = readFileSync(new URL('../../fixtures/images/screenshot-light.png', import.meta.url)).toString('base64');
+      const t0 = performance.now();
+      await assert.rejects(
+        c.chat.completions.create({
+          model: 'm',
+          messages: [{ role: 'user', content: [{ type: 'text', text: 'x' }, { type: 'image_url', image_url: { url: `data:image/png;base64,${png}#transform=inline` } }] }],
+        }),
+        (e: unknown) => e instanceof APIError && e.status === 422 && e.code === 'parse_timeout' && e.param === 'messages[0].content[1]',
+      );
+      assert.ok(performance.now() - t0 < 3000, `answered after ${performance.now() - t0} ms`);
+      assert.equal(up.requests.length, 0);
+    } finally {
+      await g.close();
+    }
+  });
+
   test('a document larger than DOCINLINE_MAX_FILE_BYTES: 413', async () => {
     const g = await startGateway({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_MAX_FILE_BYTES: '4096' });
     try {
