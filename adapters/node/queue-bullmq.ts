@@ -24,6 +24,7 @@ const BACKOFF_MS = 1000;
 
 // Compare-and-act on the lock's token, so a holder whose lock expired never touches its successor's.
 const RENEW = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
+const INCREMENT = `local n = redis.call('incr', KEYS[1]) redis.call('pexpire', KEYS[1], ARGV[1]) return n`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 function unavailable(e: unknown): DocinlineError {
@@ -162,6 +163,21 @@ export async function createBullQueue(opts: BullQueueOptions): Promise<JobQueue>
           await producer.eval(RELEASE, 1, k, token).catch(onError);
         },
       };
+    },
+    async counts() {
+      try {
+        const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed');
+        return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0), active: c.active ?? 0, delayed: c.delayed ?? 0 };
+      } catch (e) {
+        throw unavailable(e);
+      }
+    },
+    async increment(key: string, ttlMs: number): Promise<number> {
+      try {
+        return Number(await producer.eval(INCREMENT, 1, `${opts.prefix}:count:${key}`, String(ttlMs)));
+      } catch (e) {
+        throw unavailable(e);
+      }
     },
     async close() {
       if (closed) return;

@@ -3,7 +3,7 @@
  * batches survive a restart is that their state is in the BlobStore and the batch module re-queues
  * unfinished batches when it starts (see BatchService.recover).
  */
-import { RequeueJob, type EnqueueOptions, type JobHandler, type JobQueue, type QueueConsumer, type QueueLock } from '../../src/ports/queue.js';
+import { RequeueJob, type EnqueueOptions, type JobHandler, type JobQueue, type QueueConsumer, type QueueCounts, type QueueLock } from '../../src/ports/queue.js';
 
 interface Entry {
   id: string;
@@ -31,6 +31,7 @@ export class MemoryQueue implements JobQueue {
   private readonly ready: Entry[] = [];
   private readonly running = new Set<Promise<void>>();
   private readonly held = new Set<string>();
+  private readonly counters = new Map<string, { n: number; until: number }>();
   private handler: JobHandler | null = null;
   private concurrency = 1;
   private ctrl = new AbortController();
@@ -123,6 +124,21 @@ export class MemoryQueue implements JobQueue {
         this.held.delete(key);
       },
     };
+  }
+
+  async counts(): Promise<QueueCounts> {
+    const waiting = this.ready.length;
+    const active = this.running.size;
+    return { waiting, active, delayed: Math.max(0, this.known.size - waiting - active) };
+  }
+
+  async increment(key: string, ttlMs: number): Promise<number> {
+    const now = Date.now();
+    if (this.counters.size > 1000) for (const [k, c] of this.counters) if (c.until <= now) this.counters.delete(k);
+    const c = this.counters.get(key);
+    const n = c && c.until > now ? c.n + 1 : 1;
+    this.counters.set(key, { n, until: now + ttlMs });
+    return n;
   }
 
   /** Jobs waiting, delayed or running (tests, logs). */

@@ -15,8 +15,10 @@ import { wantsMarkdown, type BatchLine } from './validate.js';
 export interface LineContext {
   owner: string | null;
   endpoint: BatchEndpoint;
-  /** Aborts when this process shuts down: the line is then left without a result, for a later run. */
+  /** Aborts when this process starts shutting down: no further try, no more waiting for one. */
   shutdown: AbortSignal;
+  /** Aborts the request in flight (shutdown took too long): the line is left without a result, for a later run. */
+  abort: AbortSignal;
   /** Checked before each retry: a cancelled or expired batch starts nothing new. */
   stopped(): Promise<boolean>;
   /** Unix ms after which no retry is started (the batch's expiry). */
@@ -84,18 +86,18 @@ export async function runLine(gw: Gateway, req: BatchLine, ctx: LineContext): Pr
   let answer: Answer | null = null;
   let tries = 0;
   while (tries < ctx.policy.maxAttempts) {
-    if (tries > 0 && (await ctx.stopped())) return null;
+    if (tries > 0 && (ctx.shutdown.aborted || (await ctx.stopped()))) return null;
     tries++;
     const timeout = new AbortController();
     const timer = setTimeout(
       () => timeout.abort(new DocinlineError('upstream_timeout', `The request did not finish within ${perTry} ms.`)),
       perTry,
     );
-    const signal = AbortSignal.any([ctx.shutdown, timeout.signal]);
+    const signal = AbortSignal.any([ctx.abort, timeout.signal]);
     try {
       answer = await attempt(gw, req, ctx, requestId, signal);
     } catch (e) {
-      if (ctx.shutdown.aborted) return null;
+      if (ctx.abort.aborted) return null;
       answer = errorAnswer(timeout.signal.aborted ? (timeout.signal.reason as DocinlineError) : toDocinlineError(e));
     } finally {
       clearTimeout(timer);

@@ -2,16 +2,20 @@
  * Batches: the API operations (create, get, list, cancel) and the jobs that do the work.
  *
  * How a batch runs. POST writes the record and queues `validate`. Validation streams the input file,
- * checks every line, cuts the requests into chunks and writes `validated.json` (in_progress). The chunks
- * are dealt round-robin to `lanes` (DOCINLINE_BATCH_CONCURRENCY of them): a lane is a chain of `chunk`
- * jobs, one at a time, each running its chunk's requests one after another, so a batch never has more
- * than `lanes` requests at the backend however many workers there are, and other batches get a turn
- * between chunks. Each request's output line is stored under its index once it is done, before the job
- * is acknowledged; a re-run (a worker killed mid-chunk) skips indices that have one. When every lane has
- * finished, `finalize` writes the output and error files from those records, one line per index, then
- * `final.json`: every custom_id appears exactly once whatever ran twice. Cancel and expiry stop the lanes
- * between requests; finalization reports the requests that never ran as `batch_cancelled` /
- * `batch_expired` in the error file.
+ * checks every line, cuts the requests into chunks and writes `validated.json` (in_progress). The batch
+ * then has `lanes` (DOCINLINE_BATCH_CONCURRENCY) lanes: a lane is a chain of `chunk` jobs, one at a
+ * time, each running one chunk's requests one after another, so a batch never has more than `lanes`
+ * requests at the backend however many workers there are, and other batches get a turn between chunks.
+ * Lane j starts with chunk j and then claims the next unclaimed chunk from a counter shared through the
+ * queue, so a lane slowed down by retries takes fewer chunks. Each request's output line is stored under
+ * its index once it is done, before the job is acknowledged; a re-run (a worker killed mid-chunk) skips
+ * indices that have one. When every lane has finished, `finalize` writes the output and error files
+ * from those records, one line per index, then `final.json`: every custom_id appears exactly once
+ * whatever ran twice. Should a chunk be left behind (a process died between claiming it and queueing
+ * it; the in-process queue restarted and lost its jobs), the lanes run again in "sweep" mode: lane j
+ * takes chunks j, j+lanes, j+2·lanes…, skipping finished ones, which covers every chunk. Cancel and
+ * expiry stop the lanes between requests; finalization reports the requests that never ran as
+ * `batch_cancelled` / `batch_expired` in the error file.
  */
 import type { Config } from '../config.js';
 import { DocinlineError } from '../errors.js';
@@ -70,12 +74,16 @@ class LockBusy extends Error {
 
 const LOCK_TTL_MS = 60_000;
 /** Aim for this many chunks per lane, so work spreads over workers and other batches get turns. */
-const CHUNKS_PER_LANE = 4;
+const CHUNKS_PER_LANE = 8;
+/** The chunk counter outlives any batch (24 h window). */
+const CURSOR_TTL_MS = 48 * 3600_000;
 const MAX_CHUNK_REQUESTS = 100;
 const MAX_CHUNK_BYTES = 8 * 1024 * 1024;
 /** How long a process trusts its last look at cancel/final before looking again. */
 const STOP_CHECK_MS = 1000;
 const PREFETCH = 16;
+/** On shutdown, requests already at the backend get this long to finish before they are cut off. */
+const SHUTDOWN_GRACE_MS = 20_000;
 
 const ATTEMPTS = { validate: 10, chunk: 20, finalize: 20 };
 
@@ -286,7 +294,7 @@ export class BatchService {
         case 'validate':
           return await this.validate(ns, id);
         case 'chunk':
-          return await this.runChunk(gw, ns, id, Number(job.data.lane), Number(job.data.chunk), signal);
+          return await this.runChunk(gw, ns, id, Number(job.data.lane), Number(job.data.chunk), job.data.sweep === true, signal);
         case 'finalize':
           return await this.finalize(ns, id, job.data.force === true);
         default:
@@ -327,18 +335,34 @@ export class BatchService {
         await this.queue.add('validate', data, { id: `validate-${a.id}`, attempts: ATTEMPTS.validate });
         continue;
       }
-      await this.startLanes(a.ns, a.id, f.validated, await this.store.lanesDone(a.ns, a.id));
+      // The previous process's chains and claims are gone: sweep, so that every chunk is covered.
+      await this.startLanes(a.ns, a.id, f.validated, await this.store.lanesDone(a.ns, a.id), true);
       await this.queue.add('finalize', data, { id: `finalize-${a.id}`, attempts: ATTEMPTS.finalize });
     }
     if (n) this.logger.info('batches resumed', { count: n });
     return n;
   }
 
-  private async startLanes(ns: string, id: string, v: ValidatedState, done: Set<number>): Promise<void> {
+  private async startLanes(ns: string, id: string, v: ValidatedState, done: Set<number>, sweep = false): Promise<void> {
     for (let lane = 0; lane < v.lanes; lane++) {
       if (done.has(lane)) continue;
-      await this.queue.add('chunk', { ns, id, lane, chunk: lane }, { id: `chunk-${id}-${lane}`, attempts: ATTEMPTS.chunk });
+      await this.addChunkJob(ns, id, lane, lane, sweep);
     }
+  }
+
+  private addChunkJob(ns: string, id: string, lane: number, chunk: number, sweep: boolean): Promise<void> {
+    // A claimed chunk belongs to one chain; sweep chains get their own ids so a leftover job of the
+    // first pass can never swallow one of theirs.
+    const jobId = sweep ? `sweep-${id}-${lane}-${chunk}` : `chunk-${id}-${chunk}`;
+    return this.queue.add('chunk', { ns, id, lane, chunk, sweep }, { id: jobId, attempts: ATTEMPTS.chunk });
+  }
+
+  /** The chunk a lane runs after `chunk`: claimed from the shared counter, or its own next one when sweeping. */
+  private async nextChunk(id: string, v: ValidatedState, chunk: number, sweep: boolean): Promise<number> {
+    if (sweep) return chunk + v.lanes;
+    if (chunk >= v.chunks.length) return chunk;
+    // Chunks 0…lanes-1 start the lanes; the counter hands out the rest, each exactly once.
+    return v.lanes - 1 + (await this.queue.increment(`cursor-${id}`, CURSOR_TTL_MS));
   }
 
   private async withLock<T>(id: string, f: () => Promise<T>): Promise<T> {
@@ -435,15 +459,44 @@ export class BatchService {
     return stop;
   }
 
-  private async runChunk(gw: Gateway, ns: string, id: string, lane: number, first: number, signal: AbortSignal): Promise<void> {
+  private async runChunk(gw: Gateway, ns: string, id: string, lane: number, first: number, sweep: boolean, signal: AbortSignal): Promise<void> {
     const record = await this.store.record(ns, id);
     if (!record) return;
     const v = await this.store.fact<ValidatedState>(ns, id, 'validated');
     if (!v) return;
+    // Shutdown stops new requests at once; the ones in flight are cut only after a grace period.
+    const hard = new AbortController();
+    let grace: ReturnType<typeof setTimeout> | undefined;
+    const onShutdown = () => {
+      grace = setTimeout(() => hard.abort(signal.reason), SHUTDOWN_GRACE_MS);
+    };
+    if (signal.aborted) onShutdown();
+    else signal.addEventListener('abort', onShutdown, { once: true });
+    try {
+      await this.runChunkLines(gw, ns, id, lane, first, sweep, signal, hard.signal, record, v);
+    } finally {
+      signal.removeEventListener('abort', onShutdown);
+      clearTimeout(grace);
+    }
+  }
+
+  private async runChunkLines(
+    gw: Gateway,
+    ns: string,
+    id: string,
+    lane: number,
+    first: number,
+    sweep: boolean,
+    signal: AbortSignal,
+    abort: AbortSignal,
+    record: BatchRecord,
+    v: ValidatedState,
+  ): Promise<void> {
     const ctx = {
       owner: record.owner,
       endpoint: record.endpoint,
       shutdown: signal,
+      abort,
       stopped: () => this.stopped(ns, record),
       deadlineMs: record.expires_at * 1000,
       policy: this.policy,
@@ -455,7 +508,7 @@ export class BatchService {
     while (!halted && chunk < v.chunks.length) {
       if (worked) {
         // The rest of this lane is a new job at the back of the queue: other batches get a turn.
-        await this.queue.add('chunk', { ns, id, lane, chunk }, { id: `chunk-${id}-${chunk}`, attempts: ATTEMPTS.chunk });
+        await this.addChunkJob(ns, id, lane, chunk, sweep);
         return;
       }
       if (await ctx.stopped()) break;
@@ -482,7 +535,7 @@ export class BatchService {
           await this.store.putResult(ns, id, chunk, i, r.ok, r.line);
         }
       }
-      chunk += v.lanes;
+      if (!halted) chunk = await this.nextChunk(id, v, chunk, sweep);
     }
     await this.store.markLaneDone(ns, id, lane);
     const lanes = await this.store.lanesDone(ns, id);
@@ -512,9 +565,9 @@ export class BatchService {
       if (!status) {
         if (lanes.size >= v.lanes) {
           // Every lane says it is done and yet requests have no result: run the lanes again.
-          this.logger.warn('batch lanes finished with requests missing; restarting them', { batch: id, missing });
+          this.logger.warn('batch lanes finished with requests missing; sweeping', { batch: id, missing });
           await Promise.all([...lanes].map((l) => this.store.blobs.delete(batchKeys.lane(ns, id, l))));
-          await this.startLanes(ns, id, v, new Set());
+          await this.startLanes(ns, id, v, new Set(), true);
         }
         return;
       }

@@ -11,6 +11,8 @@ import { toBatchObject, type BatchFacts, type BatchRecord, type FinalState, type
 
 const STATES: StateName[] = ['validated', 'cancel', 'finalizing', 'final'];
 const READ_CONCURRENCY = 16;
+/** Live counts list every stored result; clients polling often are answered from a count this recent. */
+const PROGRESS_TTL_MS = 1000;
 
 function isRecord(x: unknown, id: string): x is BatchRecord {
   const r = x as BatchRecord | null;
@@ -18,6 +20,8 @@ function isRecord(x: unknown, id: string): x is BatchRecord {
 }
 
 export class BatchStore {
+  private readonly recent = new Map<string, { at: number; counts: Promise<{ completed: number; failed: number }> }>();
+
   constructor(readonly blobs: BlobStore) {}
 
   ns(owner: string | null): Promise<string> {
@@ -139,8 +143,20 @@ export class BatchStore {
 
   async viewOf(ns: string, r: BatchRecord): Promise<OpenAIBatch> {
     const f = await this.facts(ns, r.id);
-    const live = !f.final && f.validated ? await this.progress(ns, r.id) : null;
+    const live = !f.final && f.validated ? await this.recentProgress(ns, r.id) : null;
     return toBatchObject(r, f, live);
+  }
+
+  /** progress(), shared by the requests of the last PROGRESS_TTL_MS. */
+  recentProgress(ns: string, id: string): Promise<{ completed: number; failed: number }> {
+    const now = Date.now();
+    const hit = this.recent.get(id);
+    if (hit && now - hit.at < PROGRESS_TTL_MS) return hit.counts;
+    const counts = this.progress(ns, id);
+    this.recent.set(id, { at: now, counts });
+    counts.catch(() => this.recent.delete(id));
+    if (this.recent.size > 1000) for (const [k, v] of this.recent) if (now - v.at >= PROGRESS_TTL_MS) this.recent.delete(k);
+    return counts;
   }
 
   /** Newest first, like OpenAI's list; `after` is the last id of the previous page. */

@@ -53,6 +53,13 @@ export interface QueueLock {
   release(): Promise<void>;
 }
 
+/** Jobs waiting to run (delayed ones included in `delayed`), running now, and waiting for a retry or a delay. */
+export interface QueueCounts {
+  waiting: number;
+  active: number;
+  delayed: number;
+}
+
 export interface JobQueue {
   /** "memory" or "redis" (for logs and start-up lines). */
   readonly kind: string;
@@ -63,5 +70,15 @@ export interface JobQueue {
   consume(handler: JobHandler, opts: { concurrency: number }): QueueConsumer;
   /** The lock, or null when another holder has it. */
   tryLock(key: string, ttlMs: number): Promise<QueueLock | null>;
+  /**
+   * Adds one to a counter shared by every process on this queue and returns the new value (1 the first
+   * time). The counter is forgotten `ttlMs` after its last increment.
+   */
+  increment(key: string, ttlMs: number): Promise<number>;
+  /**
+   * Jobs by state, for /metrics and /readyz (on Redis this is a round trip, so it also tells that the
+   * queue is reachable). Optional: a queue without it is reported without depth.
+   */
+  counts?(): Promise<QueueCounts>;
   close(): Promise<void>;
 }

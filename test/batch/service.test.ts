@@ -114,6 +114,72 @@ describe('batch service', () => {
     }
   });
 
+  test('a chunk claimed by a process that died before queueing it is swept up: nothing lost, nothing twice', async () => {
+    up.reset();
+    up.setDefault({ delayMs: 5 });
+    const { mod, queue } = setup();
+    // The process "dies" right after claiming chunk 5: its job never reaches the queue, and the job that
+    // claimed it fails, so the queue runs that one again (as BullMQ does with a dead worker's job).
+    let dropped = 0;
+    const add = queue.add.bind(queue);
+    queue.add = async (name, data, opts) => {
+      if (name === 'chunk' && data.chunk === 5 && !data.sweep && !dropped) {
+        dropped++;
+        throw new Error('died between claiming chunk 5 and queueing it');
+      }
+      return add(name, data, opts);
+    };
+    const worker = mod.service.startWorker(gw, 4);
+    try {
+      const n = 40; // 2 lanes, 20 chunks of 2
+      const b = await mod.service.create(null, { input_file_id: await input(n, 's'), endpoint: '/v1/chat/completions', completion_window: '24h', metadata: null, output_expires_after: null });
+      const done = await until(async () => {
+        const x = await mod.service.get(null, b.id);
+        return x.status === 'completed' ? x : null;
+      }, 20_000, 'completed');
+      assert.equal(dropped, 1, 'the fault was injected');
+      assert.deepEqual(done.request_counts, { total: n, completed: n, failed: 0 });
+      const ids = (await lines(done.output_file_id)).map((l) => l.custom_id).sort();
+      assert.deepEqual(ids, Array.from({ length: n }, (_, i) => `s-${i}`).sort());
+    } finally {
+      await worker.close();
+      await queue.close();
+      up.setDefault({});
+    }
+  });
+
+  test('shutdown: requests in flight finish and are kept, nothing new starts, the next worker goes on', async () => {
+    up.reset();
+    up.setDefault({ delayMs: 400 });
+    const { mod, queue } = setup();
+    try {
+      const n = 12;
+      let worker = mod.service.startWorker(gw, 4);
+      const b = await mod.service.create(null, { input_file_id: await input(n, 'g'), endpoint: '/v1/chat/completions', completion_window: '24h', metadata: null, output_expires_after: null });
+      await up.waitForRequests(2, 10_000); // both lanes have a request at the backend
+      const inFlight = [...up.requests];
+      await worker.close();
+      assert.deepEqual(await Promise.all(inFlight.map((r) => r.closed)), inFlight.map(() => 'finished'), 'not cut off');
+      const after = await mod.service.get(null, b.id);
+      assert.equal(after.status, 'in_progress');
+      assert.equal(after.request_counts.completed, inFlight.length, 'their results were stored');
+      const sent = up.requests.length;
+      await new Promise((r) => setTimeout(r, 600));
+      assert.equal(up.requests.length, sent, 'nothing new was started after the shutdown began');
+      worker = mod.service.startWorker(gw, 4);
+      const done = await until(async () => {
+        const x = await mod.service.get(null, b.id);
+        return x.status === 'completed' ? x : null;
+      }, 30_000, 'completed');
+      await worker.close();
+      assert.deepEqual(done.request_counts, { total: n, completed: n, failed: 0 });
+      assert.equal(up.requests.length, n, 'no request was sent twice');
+    } finally {
+      await queue.close();
+      up.setDefault({});
+    }
+  });
+
   test('a finalization that died after writing a file starts over and deletes that file', async () => {
     up.reset();
     const { mod, queue } = setup();
