@@ -16,7 +16,7 @@ import type { Word } from '../../src/model/document.js';
 import type { OcrEngine, OcrResult, RasterImage } from '../../src/ports/parsing.js';
 import { deskewBox, normalizeQuarterTurn, rotateBox, rotatePoint, type QuarterTurn } from '../../src/ocr/geometry.js';
 import { isValidLanguageCode, languageForScript, spaceBetween } from '../../src/ocr/script.js';
-import { rotateRaster } from '../../src/ocr/raster.js';
+import { histogram, otsu, rotateRaster, strokeWidth } from '../../src/ocr/raster.js';
 import { emFromBox } from '../../src/ocr/words.js';
 
 const require = createRequire(import.meta.url);
@@ -36,6 +36,8 @@ export interface TesseractEngineOptions {
   scriptCheckBelow?: number;
   /** Below this mean word confidence the other orientations are tried (default 70). */
   orientationCheckBelow?: number;
+  /** Run tesseract's orientation detection (PSM 1) on every page, not only on poorly read ones. */
+  osdEveryPage?: boolean;
 }
 
 interface Slot {
@@ -127,8 +129,11 @@ function skewOf(blocks: TBlock[], width: number, height: number, rotation: Quart
   return 0;
 }
 
-function wordsFromBlocks(blocks: TBlock[], width: number, height: number, rotation: QuarterTurn): Word[] {
+function wordsFromBlocks(blocks: TBlock[], image: RasterImage, rotation: QuarterTurn): Word[] {
+  const { width, height } = image;
   const words: Word[] = [];
+  const strokes: (number | null)[] = [];
+  const ink = Math.min(otsu(histogram(image)), 200);
   const up = rotation === 90 || rotation === 270 ? { w: height, h: width } : { w: width, h: height };
   const skew = skewOf(blocks, width, height, rotation);
   const place = (bb: TLine['bbox']) => deskewBox(rotateBox(bb, rotation, width, height), skew, up.w / 2, up.h / 2);
@@ -160,9 +165,28 @@ function wordsFromBlocks(blocks: TBlock[], width: number, height: number, rotati
       if (baseline !== undefined) word.baseline = baseline;
       if (!p.is_ltr) word.dir = 'rtl';
       words.push(word);
+      strokes.push(/[\p{L}\p{N}]{2,}/u.test(text) ? strokeWidth(image, w.bbox, ink) : null);
     });
   }
+  markBold(words, strokes);
   return words;
+}
+
+/**
+ * Bold words: strokes clearly wider than the page's usual stroke (the character-weighted median).
+ * Needs enough regular text to compare with, and at least two pixels of stroke to tell widths apart.
+ */
+function markBold(words: Word[], strokes: (number | null)[]): void {
+  const weighted: number[] = [];
+  words.forEach((w, i) => { const s = strokes[i]; if (s) for (let k = 0; k < w.text.length; k++) weighted.push(s); });
+  if (weighted.length < 40) return;
+  weighted.sort((a, b) => a - b);
+  const regular = weighted[weighted.length >> 1]!;
+  if (regular < 2) return;
+  words.forEach((w, i) => {
+    const s = strokes[i];
+    if (s && s >= regular * 1.4 && s - regular >= 1) w.bold = true;
+  });
 }
 
 function meanConfidence(words: Word[]): number {
@@ -187,16 +211,19 @@ export class TesseractOcrEngine implements OcrEngine {
   private readonly autoScript: boolean;
   private readonly scriptCheckBelow: number;
   private readonly orientationCheckBelow: number;
+  private readonly osdEveryPage: boolean;
   private osdData: Uint8Array | null = null;
   private closed = false;
 
   constructor(opts: TesseractEngineOptions = {}) {
     this.concurrency = Math.max(1, opts.workers || availableParallelism());
-    this.maxQueue = opts.maxQueue ?? this.concurrency * 32;
+    // Each waiting image holds its pixels (an 8-megapixel scan is ~16 MB here): the queue stays short.
+    this.maxQueue = opts.maxQueue ?? this.concurrency * 8;
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.autoScript = opts.autoScript ?? true;
     this.scriptCheckBelow = opts.scriptCheckBelow ?? 65;
     this.orientationCheckBelow = opts.orientationCheckBelow ?? 70;
+    this.osdEveryPage = opts.osdEveryPage ?? false;
     this.files = discoverLanguages(opts.dataDirs ?? []);
     this.langPath = 'docinline-tessdata:' + Buffer.from(JSON.stringify(this.files)).toString('base64url');
     this.slots = Array.from({ length: this.concurrency }, (_, id) => ({
@@ -227,7 +254,11 @@ export class TesseractOcrEngine implements OcrEngine {
     const langs = this.checkLanguages(opts.languages);
     opts.signal?.throwIfAborted();
     const pgm = toPgm(image);
-    const psm = opts.detectOrientation === false ? '3' : '1';
+    // PSM 3 (automatic segmentation, no OSD): OSD on every page costs a few hundred ms and most
+    // pages are upright. A sideways or upside-down page reads as low-confidence garbage, which is
+    // what sends it through OSD and the turned retries below. `osdEveryPage` runs PSM 1 instead.
+    const turns = opts.detectOrientation !== false;
+    const psm = turns && this.osdEveryPage ? '1' : '3';
     const budget = opts.timeoutMs ?? this.timeoutMs;
 
     const slot = await this.acquire(langs.join('+'), opts.signal);
@@ -236,7 +267,7 @@ export class TesseractOcrEngine implements OcrEngine {
       return await this.withBudget(slot, budget, opts.signal, async () => {
         let result = await this.run(slot, pgm, langs.join('+'), psm, image);
         const lowForScript = this.autoScript && result.confidence < this.scriptCheckBelow;
-        const lowForTurn = psm === '1' && result.confidence < this.orientationCheckBelow && result.words.length >= 3;
+        const lowForTurn = turns && result.confidence < this.orientationCheckBelow && result.words.length >= 3;
         if ((lowForScript || lowForTurn) && this.files.osd) {
           // A poor reading is either another script or a page the internal OSD did not turn (it needs
           // enough text to vote). Ask OSD on its own (script and orientation), then retry with what it
@@ -250,7 +281,7 @@ export class TesseractOcrEngine implements OcrEngine {
             if (r.confidence > result.confidence) result = r;
           }
           if (osd?.script) result.script = osd.script;
-          if (psm === '1' && result.confidence < this.orientationCheckBelow && result.words.length >= 3) {
+          if (turns && result.confidence < this.orientationCheckBelow && result.words.length >= 3) {
             const first = osd?.rotation ? [osd.rotation] : [];
             for (const turn of [...first, ...([180, 90, 270] as const).filter((t) => t !== osd?.rotation)]) {
               const turned = rotateRaster(image, turn);
@@ -446,8 +477,10 @@ export class TesseractOcrEngine implements OcrEngine {
     // The pixels are copied for the worker: the caller keeps its buffer.
     const res = await worker.recognize(Buffer.from(pgm.buffer, pgm.byteOffset, pgm.byteLength), {}, { text: false, blocks: true });
     const blocks = (res.data.blocks ?? []) as unknown as TBlock[];
-    const rotation = psm === '1' ? orientationFromBaselines(blocks) : 0;
-    const words = wordsFromBlocks(blocks, image.width, image.height, rotation);
+    // Tesseract reads sideways text by itself (PSM 1 through OSD, PSM 3 as "vertical" lines) but
+    // reports boxes in the image as given: the baselines say which way the text runs.
+    const rotation = orientationFromBaselines(blocks);
+    const words = wordsFromBlocks(blocks, image, rotation);
     return { words, rotation: normalizeQuarterTurn(rotation), confidence: meanConfidence(words), languages: langs.split('+') };
   }
 

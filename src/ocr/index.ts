@@ -20,7 +20,7 @@ export { assessTextLayer, type TextLayerQuality } from './text-layer.js';
 /** Render DPI for PDF pages without embedded scans (vector text with a broken encoding). */
 const DEFAULT_RENDER_DPI = 300;
 const MIN_RENDER_DPI = 150;
-const MAX_RENDER_DPI = 400;
+const MAX_RENDER_DPI = 300;
 
 function requireOcr(runtime: ParseRuntime, what: string): { images: ImageCodec; ocr: OcrEngine } {
   if (!runtime.images || !runtime.ocr) {

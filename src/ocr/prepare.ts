@@ -26,7 +26,7 @@ export const DEFAULT_TARGET_TEXT_HEIGHT = 22;
 export function planOcrScale(gray: RasterImage, opts: OcrScaleOptions = {}): { scale: number; textHeight?: number; despeckle: boolean } {
   const target = opts.targetTextHeight ?? DEFAULT_TARGET_TEXT_HEIGHT;
   const maxUp = opts.maxUpscale ?? 4;
-  const shrinkAbove = opts.shrinkAbove ?? 3;
+  const shrinkAbove = opts.shrinkAbove ?? 2.5;
   const size = estimateTextSize(gray);
   let scale = 1;
   if (size) {

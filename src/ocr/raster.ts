@@ -287,3 +287,28 @@ export function eraseRules(img: RasterImage, rules: Rule[], threshold?: number):
   }
   return { ...img, data: out };
 }
+
+/**
+ * Typical stroke width of the ink inside a box: the median length of the ink runs along the rows.
+ * Bold type has strokes about half as wide again as regular type of the same size, which is how OCR
+ * words get a `bold` flag (headings in scans are often bold at body size).
+ */
+export function strokeWidth(img: RasterImage, b: { x0: number; y0: number; x1: number; y1: number }, threshold: number): number | null {
+  if (img.channels !== 1) return null;
+  const x0 = Math.max(0, Math.floor(b.x0)), x1 = Math.min(img.width, Math.ceil(b.x1));
+  const y0 = Math.max(0, Math.floor(b.y0)), y1 = Math.min(img.height, Math.ceil(b.y1));
+  const counts = new Uint32Array(64);
+  let n = 0;
+  for (let y = y0; y < y1; y++) {
+    const off = y * img.width;
+    let run = 0;
+    for (let x = x0; x <= x1; x++) {
+      if (x < x1 && img.data[off + x]! <= threshold) run++;
+      else if (run) { counts[Math.min(63, run)]!++; n++; run = 0; }
+    }
+  }
+  if (n < 6) return null;
+  let acc = 0;
+  for (let i = 1; i < 64; i++) { acc += counts[i]!; if (acc >= n / 2) return i; }
+  return 63;
+}

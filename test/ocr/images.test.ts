@@ -156,7 +156,10 @@ describe('table screenshot', () => {
     const grid = Array.from({ length: t.rows }, () => Array<string>(t.cols).fill(''));
     for (const c of t.cells) grid[c.row]![c.col] = flat(c.text);
     assert.deepEqual(grid, [HEADER, ...ROWS]);
-    assert.ok(r.text.indexOf('Regional sales') < r.text.indexOf('Region'));
+    // The title above the table stays text, before the table.
+    const title = blocks(r).find((b) => flat(b.text) === 'Regional sales');
+    assert.ok(title && title.type !== 'table');
+    assert.ok(title.order! < tables[0]!.order!);
   });
 });
 
