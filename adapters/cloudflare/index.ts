@@ -24,7 +24,8 @@ import type { WorkerEnv } from './env.js';
 import { createWorkerPdfDriver } from './pdf.js';
 import { CloudflareJobQueue } from './queue.js';
 import { R2BlobStore } from './r2.js';
-import { createWorkerParser, PARSE_PATH_HEADER, parsePathHeader, parsePaths, type ParsePath } from './runtime.js';
+import { PARSE_PATH_HEADER, parsePathHeader, parsePaths, type ParsePath } from './gate.js';
+import { createWorkerParser } from './runtime.js';
 
 export { DocinlineCoordinator } from './coordinator.js';
 
@@ -51,6 +52,7 @@ function build(env: WorkerEnv): Instance {
     ocr: worker.ocr,
     ocrMaxPixels: worker.ocrMaxPixels,
     gateBytes: Math.max(config.limits.maxFileBytes, 16 * 1024 * 1024),
+    logger,
   });
   const files = env.FILES ? createFilesModule({ blobs: new R2BlobStore(env.FILES, { prefix: worker.r2Prefix }), config }) : null;
   const deps: AppDeps = {

@@ -109,12 +109,12 @@ function wordsOf(blocks: TBlock[], width: number, height: number, rotation: Quar
 export interface WorkerOcrOptions {
   /** Largest image (pixels) recognised; callers scale down to it. */
   maxPixels: number;
+  /** Told after each image: its size, the time it took and the wasm memory the engine then holds. */
+  onImage?: (info: { width: number; height: number; ms: number; wasmBytes: number; words: number }) => void;
 }
 
 export class WorkerOcrEngine implements OcrEngine {
   readonly concurrency = 1;
-  /** wasm memory after the last image (bytes), for logs and tests. */
-  lastMemoryBytes = 0;
   private core: Promise<{ core: Core; api: TessApi; memory: WebAssembly.Memory | null }> | null = null;
   private tail: Promise<unknown> = Promise.resolve();
 
@@ -180,6 +180,7 @@ export class WorkerOcrEngine implements OcrEngine {
 
   private async recognizeNow(image: RasterImage, signal?: AbortSignal): Promise<OcrResult> {
     signal?.throwIfAborted();
+    const started = Date.now();
     const { core, api, memory } = await this.load();
     signal?.throwIfAborted();
     let blocks: TBlock[];
@@ -203,10 +204,12 @@ export class WorkerOcrEngine implements OcrEngine {
         // the instance is being dropped
       }
     }
-    if ((memory?.buffer.byteLength ?? 0) > RECYCLE_ABOVE_BYTES) this.drop();
-    this.lastMemoryBytes = memory?.buffer.byteLength ?? 0;
+    const wasmBytes = memory?.buffer.byteLength ?? 0;
+    if (wasmBytes > RECYCLE_ABOVE_BYTES) this.drop();
     const rotation = orientationOf(blocks);
-    return { words: wordsOf(blocks, image.width, image.height, rotation), rotation, confidence, languages: ['eng'] };
+    const words = wordsOf(blocks, image.width, image.height, rotation);
+    this.opts.onImage?.({ width: image.width, height: image.height, ms: Date.now() - started, wasmBytes, words: words.length });
+    return { words, rotation, confidence, languages: ['eng'] };
   }
 
   private drop(): void {

@@ -7,7 +7,6 @@
  *   cache       answered from the parse cache
  * Every parse is admitted by size, so concurrent requests in one isolate cannot add up past its memory.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { detectType } from '../../src/detect.js';
 import { DocinlineError } from '../../src/errors.js';
 import type { ParseOptions, ParseResult } from '../../src/model/options.js';
@@ -18,58 +17,8 @@ import { readJpegHeader, WORKER_IMAGE_FORMATS, WorkerImageCodec } from './images
 import { WORKER_OCR_LANGUAGES, WorkerOcrEngine } from './ocr.js';
 import { readPngHeader } from './png.js';
 import { readBmpHeader } from '../../src/ocr/bmp.js';
-
-export type ParsePath = 'worker' | 'worker-ocr' | 'delegated' | 'cache';
-export const PARSE_PATH_HEADER = 'x-docinline-parse-path';
-
-/** Per request: the paths its documents took (set up by the fetch handler around each request). */
-export const parsePaths = new AsyncLocalStorage<ParsePath[]>();
-
-function record(path: ParsePath): void {
-  parsePaths.getStore()?.push(path);
-}
-
-/** The header value: the distinct paths in order, cache hits (not seen by the parser) added from the count. */
-export function parsePathHeader(paths: ParsePath[], cacheHits: number): string | null {
-  const all = [...paths];
-  if (cacheHits > 0) all.push('cache');
-  const distinct = [...new Set(all)];
-  return distinct.length ? distinct.join(', ') : null;
-}
-
-/** Bytes of documents being parsed at once in this isolate; more wait, too many waiting are refused. */
-export class ParseGate {
-  private inUse = 0;
-  private readonly waiting: { weight: number; go: () => void }[] = [];
-
-  constructor(
-    private readonly budget: number,
-    private readonly maxWaiting = 16,
-  ) {}
-
-  async run<T>(weight: number, f: () => Promise<T>): Promise<T> {
-    const w = Math.min(weight, this.budget);
-    if (this.inUse + w > this.budget || this.waiting.length) {
-      if (this.waiting.length >= this.maxWaiting) {
-        throw new DocinlineError('server_overloaded', 'This Worker instance is busy parsing other documents; try again shortly.', { headers: { 'retry-after': '2' } });
-      }
-      // The releasing call reserves our weight before waking us.
-      await new Promise<void>((go) => this.waiting.push({ weight: w, go }));
-    } else {
-      this.inUse += w;
-    }
-    try {
-      return await f();
-    } finally {
-      this.inUse -= w;
-      while (this.waiting.length && this.inUse + this.waiting[0]!.weight <= this.budget) {
-        const next = this.waiting.shift()!;
-        this.inUse += next.weight;
-        next.go();
-      }
-    }
-  }
-}
+import type { Logger } from '../../src/server/logger.js';
+import { ParseGate, recordParsePath } from './gate.js';
 
 export interface WorkerParserOptions {
   pdf: PdfDriver;
@@ -80,6 +29,7 @@ export interface WorkerParserOptions {
   ocrMaxPixels: number;
   /** Bytes of documents parsed at once in this isolate. */
   gateBytes: number;
+  logger?: Logger;
 }
 
 export type ParseFn = (bytes: Uint8Array, options: ParseOptions, runtime: ParseRuntime) => Promise<ParseResult>;
@@ -109,7 +59,7 @@ export function createWorkerParser(opts: WorkerParserOptions): { parse: ParseFn;
   const pdfRuntime: ParseRuntime = { pdf: opts.pdf };
   const ocrRuntime: ParseRuntime =
     opts.ocr === 'auto'
-      ? { pdf: opts.pdf, images: new WorkerImageCodec({ maxOcrPixels: opts.ocrMaxPixels }), ocr: new WorkerOcrEngine({ maxPixels: opts.ocrMaxPixels }) }
+      ? { pdf: opts.pdf, images: new WorkerImageCodec({ maxOcrPixels: opts.ocrMaxPixels }), ocr: new WorkerOcrEngine({ maxPixels: opts.ocrMaxPixels, onImage: (info) => opts.logger?.debug('ocr in worker', info) }) }
       : pdfRuntime;
   const gate = new ParseGate(opts.gateBytes);
   const service = opts.service;
@@ -117,7 +67,7 @@ export function createWorkerParser(opts: WorkerParserOptions): { parse: ParseFn;
 
   const delegated = async (bytes: Uint8Array, options: ParseOptions) => {
     const r = await delegateParse(service, bytes, options);
-    record('delegated');
+    recordParsePath('delegated');
     return r;
   };
 
@@ -147,7 +97,7 @@ export function createWorkerParser(opts: WorkerParserOptions): { parse: ParseFn;
         }
         try {
           const r = await parseDocument(bytes, options, ocrRuntime);
-          record('worker-ocr');
+          recordParsePath('worker-ocr');
           return r;
         } catch (e) {
           // Out of memory or a wasm failure: the service can still read it.
@@ -165,7 +115,7 @@ export function createWorkerParser(opts: WorkerParserOptions): { parse: ParseFn;
           r.warnings.push(`${needOcr} page(s) need OCR, which this Worker sends to a parse service; none is configured (DOCINLINE_PARSE_SERVICE_URL)`);
         }
       }
-      record('worker');
+      recordParsePath('worker');
       return r;
     });
 

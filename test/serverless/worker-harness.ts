@@ -66,7 +66,7 @@ export interface TestWorker {
   close(): Promise<void>;
 }
 
-export async function startTestWorker(vars: Record<string, string>): Promise<TestWorker> {
+export async function startTestWorker(vars: Record<string, string>, opts: { onOutput?: (line: string) => void } = {}): Promise<TestWorker> {
   const bundle = await bundleWorker();
   const { unstable_getMiniflareWorkerOptions } = await import('wrangler');
   const { Miniflare, Log, LogLevel } = await import('miniflare');
@@ -83,6 +83,21 @@ export async function startTestWorker(vars: Record<string, string>): Promise<Tes
     port: 0,
     cf: false,
     log: new Log(verbose ? LogLevel.DEBUG : LogLevel.ERROR),
+    ...(opts.onOutput
+      ? {
+          // The Worker's console output (its JSON log lines), line by line.
+          handleRuntimeStdio(stdout: import('node:stream').Readable, stderr: import('node:stream').Readable) {
+            for (const s of [stdout, stderr]) {
+              let rest = '';
+              s.on('data', (d: Buffer) => {
+                const lines = (rest + d.toString()).split('\n');
+                rest = lines.pop()!;
+                for (const l of lines) opts.onOutput!(l);
+              });
+            }
+          },
+        }
+      : {}),
   } as ConstructorParameters<typeof Miniflare>[0]);
   try {
     const url = (await mf.ready).origin;

@@ -1,0 +1,82 @@
+/**
+ * The app on AWS Lambda: the Node server's parts (pdf.js legacy build, sharp, tesseract.js, the
+ * DNS-pinned URL fetcher, the keep-alive backend client) without the listening server. Built once per
+ * execution environment and reused by every invocation it serves.
+ *
+ * What differs from the Node server: files need S3 (DOCINLINE_S3_BUCKET): a function's disk is private
+ * and short-lived, so without a bucket the Files API is off. Batches need Redis (DOCINLINE_REDIS_URL):
+ * the function only submits them and `docinline worker` processes run them; a frozen function cannot.
+ */
+// First: records the builtins pdf.js' polyfills replace (see adapters/node/builtins.ts).
+import { preloadPdfWorker, restoreBuiltins } from '../node/builtins.js';
+import type { Hono } from 'hono';
+import { createBatchModule } from '../../src/batch/index.js';
+import { createMemoryParseCache } from '../../src/cache/index.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createDocumentFetcher } from '../../src/fetch/fetcher.js';
+import { createFetchPolicy } from '../../src/fetch/policy.js';
+import { createFilesModule } from '../../src/files/index.js';
+import type { ParseRuntime } from '../../src/ports/parsing.js';
+import { createApp, createGateway, type AppDeps } from '../../src/server/app.js';
+import type { AppEnv } from '../../src/server/context.js';
+import { createLogger, type Logger } from '../../src/server/logger.js';
+import { createQueue } from '../node/batch.js';
+import { createNodeTransport, createUpstreamTransport } from '../node/fetch.js';
+import { createNodeRuntime } from '../node/runtime.js';
+import { createBlobStore, nodeSha256 } from '../node/storage.js';
+
+export interface LambdaApp {
+  app: Hono<AppEnv>;
+  config: Config;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface LambdaAppOptions {
+  /** Environment to read (default process.env). */
+  env?: Record<string, string | undefined>;
+  runtime?: ParseRuntime;
+  logger?: Logger;
+}
+
+export async function createLambdaApp(opts: LambdaAppOptions = {}): Promise<LambdaApp> {
+  const config = loadConfig(opts.env ?? process.env);
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  await preloadPdfWorker();
+  restoreBuiltins();
+  const runtime = opts.runtime ?? createNodeRuntime({ ocrDefaults: { workers: config.ocr.workers || undefined, timeoutMs: config.limits.parseTimeoutMs } });
+  const policy = createFetchPolicy({ allow: config.fetch.allow });
+  const transport = createNodeTransport(policy);
+  const fetcher = createDocumentFetcher({ policy, transport, timeoutMs: config.fetch.timeoutMs, maxRedirects: config.fetch.maxRedirects });
+  const upstream = createUpstreamTransport();
+  const files = config.storage.s3 ? createFilesModule({ blobs: createBlobStore(config), config, sha256: nodeSha256 }) : undefined;
+  if (!files) logger.info('Files API off: set DOCINLINE_S3_BUCKET (a function has no lasting disk)');
+  const deps: AppDeps = {
+    config,
+    runtime,
+    cache: createMemoryParseCache(config.cache),
+    fetcher,
+    upstream: upstream.transport,
+    logger,
+    ...(files ? { files } : {}),
+  };
+  let batches: Hono<AppEnv> | undefined;
+  let closeQueue = async () => {};
+  if (files && config.redisUrl) {
+    const queue = await createQueue(config, logger);
+    batches = createBatchModule({ blobs: files.store.blobs, files: files.store, queue, config, logger }).routes;
+    closeQueue = () => queue.close();
+  }
+  const app = createApp({ ...deps, ...(batches ? { batches } : {}) });
+  // The gateway is built eagerly so a bad config fails the cold start, not the first request.
+  createGateway(deps);
+  return {
+    app,
+    config,
+    logger,
+    async close() {
+      await closeQueue().catch(() => {});
+      await Promise.allSettled([transport.close(), upstream.close(), runtime.ocr?.close()]);
+    },
+  };
+}
