@@ -98,6 +98,8 @@ export const ENV_SCHEMA = {
   DOCINLINE_OCR_LANGUAGES: { schema: list, default: 'eng', doc: 'Tesseract languages (installed as @tesseract.js-data/<lang>).' },
   DOCINLINE_OCR_WORKERS: { schema: int(0, 64), default: '0', doc: 'OCR worker pool size; 0 = number of CPUs.' },
   DOCINLINE_LOG_LEVEL: { schema: z.enum(['debug', 'info', 'warn', 'error', 'silent']), default: 'info', doc: 'Structured JSON log level.' },
+  DOCINLINE_UI: { schema: bool, default: 'true', doc: 'Serve the playground (/) and the API docs page (/docs).' },
+  DOCINLINE_SHUTDOWN_GRACE_MS: { schema: int(0), default: '30000', doc: 'On SIGTERM, how long in-flight requests (streams) may take to finish.' },
 } as const;
 
 type EnvSchema = typeof ENV_SCHEMA;
@@ -138,6 +140,9 @@ export interface Config {
   cache: { entries: number; bytes: number };
   ocr: { mode: 'auto' | 'always' | 'never'; languages: string[]; workers: number };
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Serve the playground and docs pages. */
+  ui: boolean;
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -214,5 +219,7 @@ export function loadConfig(env: Record<string, unknown>): Config {
     cache: { entries: p.DOCINLINE_CACHE_ENTRIES, bytes: p.DOCINLINE_CACHE_BYTES },
     ocr: { mode: p.DOCINLINE_OCR, languages: p.DOCINLINE_OCR_LANGUAGES, workers: p.DOCINLINE_OCR_WORKERS },
     logLevel: p.DOCINLINE_LOG_LEVEL,
+    ui: p.DOCINLINE_UI,
+    shutdownGraceMs: p.DOCINLINE_SHUTDOWN_GRACE_MS,
   };
 }

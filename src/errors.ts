@@ -29,6 +29,7 @@ export type ErrorCode =
   | 'rate_limited'
   | 'storage_unavailable'
   | 'server_overloaded'
+  | 'shutting_down'
   | 'aborted'
   | 'internal_error';
 
@@ -57,6 +58,7 @@ const STATUS: Record<ErrorCode, number> = {
   rate_limited: 429,
   storage_unavailable: 503,
   server_overloaded: 503,
+  shutting_down: 503,
   aborted: 499,
   internal_error: 500,
 };

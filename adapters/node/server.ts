@@ -7,6 +7,8 @@ import { preloadPdfWorker, restoreBuiltins } from './builtins.js';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import type { AppEnv } from '../../src/server/context.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createFilesModule, type FilesModule } from '../../src/files/index.js';
 import { createDocumentFetcher } from '../../src/fetch/fetcher.js';
@@ -24,6 +26,10 @@ import { createLogger, type Logger } from '../../src/server/logger.js';
 import { createNodeTransport, createUpstreamTransport, type Resolver } from './fetch.js';
 import { createNodeRuntime } from './runtime.js';
 import { createBlobStore, nodeSha256, startFileSweeper } from './storage.js';
+import { createMetrics } from '../../src/server/metrics.js';
+import { trackRequests } from './drain.js';
+import { nodeReadiness, registerProcessMetrics, packageVersion } from './ops.js';
+import { pdfjsBrowserFiles } from './ui-assets.js';
 
 /**
  * Body and disconnect handling straight on the Node request/response, skipping the WHATWG Request that
@@ -127,6 +133,8 @@ export interface RunningServer {
   host: string;
   config: Config;
   server: Server;
+  /** The Hono app being served (its `routes` list what the server answers). */
+  app: Hono<AppEnv>;
   close(): Promise<void>;
 }
 
@@ -144,7 +152,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     maxRedirects: config.fetch.maxRedirects,
   });
   const upstream = createUpstreamTransport();
-  const files: FilesModule = createFilesModule({ blobs: createBlobStore(config), config, sha256: nodeSha256 });
+  const blobs = createBlobStore(config);
+  const files: FilesModule = createFilesModule({ blobs, config, sha256: nodeSha256 });
   const stopSweeper = startFileSweeper(files, config, (e) => logger.warn('file sweep failed', { error: String((e as Error)?.message ?? e) }));
 
   const deps: AppDeps = {
@@ -158,14 +167,18 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     upstream: upstream.transport,
     io: nodeRequestIO,
     logger,
+    metrics: createMetrics(),
+    pdfjs: config.ui ? pdfjsBrowserFiles() : undefined,
+    version: packageVersion(),
   };
   const batches = await startBatches({ config, files, logger, gateway: () => createGateway(deps) });
-  const app = createApp({ ...deps, batches: batches.module.routes });
+  const app = createApp({ ...deps, batches: batches.module.routes, readiness: nodeReadiness(config, blobs, batches.queue, deps.metrics!) });
 
   if (restored) logger.debug('restored builtins replaced by pdf.js polyfills', { count: restored });
 
+  let drain: ReturnType<typeof trackRequests> | undefined;
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+    const s = serve({ fetch: (req, env) => (drain?.draining ? drain.refuse() : app.fetch(req, env)), port: config.port, hostname: config.host }) as Server;
     s.once('listening', () => resolve(s));
     s.once('error', reject);
   }).catch(async (e) => {
@@ -176,6 +189,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   // load balancers (60 s idle) would otherwise race.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 65_000;
+  drain = trackRequests(server);
+  registerProcessMetrics(deps.metrics!, drain);
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   let closing: Promise<void> | null = null;
@@ -185,16 +200,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     host: addr.address,
     config,
     server,
+    app,
     close() {
       closing ??= (async () => {
         stopSweeper();
+        // New requests get 503 while the running ones (streams too) finish, up to the grace period.
+        const batchesClosed = batches.close().catch(() => {});
+        if (drain!.inFlight) logger.info('draining', { inFlight: drain!.inFlight, graceMs: config.shutdownGraceMs });
+        const drained = await drain!.start(config.shutdownGraceMs);
+        if (!drained) logger.warn('shutdown grace period over; closing open connections', { inFlight: drain!.inFlight });
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
-          server.closeIdleConnections();
-          // Streams still open after a grace period are cut.
-          setTimeout(() => server.closeAllConnections(), 2_000).unref();
+          server.closeAllConnections();
         });
-        await batches.close().catch(() => {});
+        await batchesClosed;
         await Promise.allSettled([transport.close(), upstream.close(), runtime.ocr?.close()]);
       })();
       return closing;

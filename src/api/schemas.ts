@@ -5,6 +5,7 @@
  * document's components later.
  */
 import { z } from 'zod';
+import { ParseLayout } from './layout.js';
 
 // ---------- errors ----------
 
@@ -151,6 +152,7 @@ export const ParseRequest = z
     keep_furniture: z.boolean().optional(),
     page_markers: z.boolean().optional(),
     merge_tables: z.boolean().optional(),
+    layout: z.boolean().optional().meta({ description: 'Also return `layout`: page sizes, block boxes in reading order and each block\'s span in the page Markdown.' }),
   })
   .refine((r) => [r.url, r.file_data, r.file_id].filter(Boolean).length === 1, {
     message: 'exactly one of url, file_data or file_id is required (or upload the file as multipart field "file")',
@@ -174,6 +176,7 @@ export const ParseResponse = z
     stats: z.record(z.string(), z.number()),
     warnings: z.array(z.string()),
     cached: z.boolean(),
+    layout: ParseLayout.optional(),
   })
   .meta({ id: 'ParseResponse' });
 

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { routePath } from 'hono/route';
 import { createCachedParser } from '../cache/parser.js';
 import { createMemoryParseCache } from '../cache/index.js';
 import type { Config } from '../config.js';
@@ -9,6 +10,7 @@ import type { FilesModule } from '../files/index.js';
 import type { FileResolver } from '../files/resolver.js';
 import type { ParseOptions, ParseResult } from '../model/options.js';
 import { parseDocument as defaultParseDocument } from '../parse.js';
+import type { StaticFiles } from '../ports/assets.js';
 import type { ParseRuntime } from '../ports/parsing.js';
 import type { KeyValueCache } from '../ports/storage.js';
 import { createAuthenticator } from './auth.js';
@@ -17,8 +19,11 @@ import { errorResponse } from './errors.js';
 import type { Gateway } from './gateway.js';
 import { webRequestIO, type RequestIO } from './io.js';
 import { createLogger, type Logger } from './logger.js';
+import { createMetrics, observeParser, observeTransport, type GatewayMetrics } from './metrics.js';
 import { completionRoutes } from './routes/completions.js';
+import { opsRoutes, type ReadinessCheck } from './routes/ops.js';
 import { parseRoutes } from './routes/parse.js';
+import { uiRoutes } from './routes/ui.js';
 import { createRouter, fetchTransport, type UpstreamTransport } from './upstream.js';
 
 /**
@@ -46,6 +51,14 @@ export interface AppDeps {
   logger?: Logger;
   /** Faster body reading and disconnect detection for the runtime (default: through the Web Request). */
   io?: RequestIO;
+  /** Prometheus metrics (GET /metrics); one set per app by default. Share it with createGateway callers. */
+  metrics?: GatewayMetrics;
+  /** GET /readyz checks the runtime can run (e.g. storage, queue); the backends are always checked. */
+  readiness?: Record<string, ReadinessCheck>;
+  /** pdf.js' browser build for the playground's page images (/ui/pdfjs/*). */
+  pdfjs?: StaticFiles;
+  /** Reported in /openapi.json. */
+  version?: string;
 }
 
 const noFiles: FileResolver = {
@@ -55,17 +68,20 @@ const noFiles: FileResolver = {
 };
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
 export function createGateway(deps: AppDeps): Gateway {
   const { config } = deps;
   const logger = deps.logger ?? createLogger(config.logLevel);
   const parseFn = deps.parseDocument ?? defaultParseDocument;
   const cache = deps.cache ?? createMemoryParseCache(config.cache);
-  const parser = createCachedParser({
+  const cachedParser = createCachedParser({
     cache,
     parse: (bytes, options) => parseFn(bytes, options, deps.runtime),
     onCacheError: (e) => logger.warn('parse cache unavailable', { error: String((e as Error)?.message ?? e) }),
   });
+  const parser = deps.metrics ? observeParser(cachedParser, deps.metrics) : cachedParser;
+  const upstream = deps.upstream ?? fetchTransport();
   const fetcher =
     deps.fetcher ??
     createDocumentFetcher({
@@ -82,7 +98,7 @@ export function createGateway(deps: AppDeps): Gateway {
     files,
     inline: { parser, fetcher, files, limits: config.limits, defaults: { ocr: config.ocr.mode, languages: config.ocr.languages } },
     auth: createAuthenticator(config.apiKeys),
-    transport: deps.upstream ?? fetchTransport(),
+    transport: deps.metrics ? observeTransport(upstream, deps.metrics) : upstream,
     io: deps.io ?? webRequestIO,
     logger,
   };
@@ -90,7 +106,8 @@ export function createGateway(deps: AppDeps): Gateway {
 
 /** The whole HTTP surface as one Hono app; each runtime adapter serves it with its own deps. */
 export function createApp(deps: AppDeps): Hono<AppEnv> {
-  const gw = createGateway(deps);
+  const metrics = deps.metrics ?? createMetrics();
+  const gw = createGateway({ ...deps, metrics });
   const { logger } = gw;
   const app = new Hono<AppEnv>();
 
@@ -102,7 +119,22 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     }
     return errorResponse(e, requestId ? { 'x-request-id': requestId } : {});
   });
-  app.notFound((c) => errorResponse(new DocinlineError('not_found', `Unknown route: ${c.req.method} ${c.req.path}`)));
+  app.notFound((c) => {
+    const requestId = c.get('requestId');
+    return errorResponse(new DocinlineError('not_found', `Unknown route: ${c.req.method} ${c.req.path}`), requestId ? { 'x-request-id': requestId } : {});
+  });
+
+  // Counted by route pattern (never the raw path: ids would make a series each).
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    const status = c.res.status;
+    let route = routePath(c);
+    if (status === 404 && route.endsWith('*')) route = 'unmatched';
+    const method = METHODS.has(c.req.method) ? c.req.method : 'OTHER';
+    metrics.httpRequests.inc([method, route, String(status)]);
+    metrics.httpDuration.observe([method, route], (performance.now() - started) / 1000);
+  });
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
 
@@ -113,12 +145,18 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
     c.set('requestId', requestId);
     const owner = gw.auth.enabled ? await gw.auth.owner(c.req.raw.headers) : null;
     if (owner === undefined) {
+      // Refused requests are logged too (never the key that was presented).
+      if (logger.enabled('info')) {
+        logger.info('request', { requestId, method: c.req.method, path: c.req.path, status: 401, ms: Math.round((performance.now() - started) * 10) / 10 });
+      }
       return errorResponse(new DocinlineError('invalid_api_key', 'Missing or invalid API key. Send it as "Authorization: Bearer <key>".'), {
         'x-request-id': requestId,
         'www-authenticate': 'Bearer',
       });
     }
     c.set('owner', owner);
+    // Answers built with c.json/c.body (files, batches) carry it from here; the others set it themselves.
+    c.header('x-request-id', requestId);
     await next();
     if (logger.enabled('info')) {
       const s = c.get('inlineStats');
@@ -137,6 +175,11 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.route('/v1', completionRoutes(gw));
   app.route('/v1', parseRoutes(gw));
   if (deps.files) app.route('/v1/files', deps.files.routes);
+  app.route(
+    '/',
+    opsRoutes({ config: deps.config, metrics, checks: deps.readiness ?? {}, upstream: deps.upstream ?? fetchTransport(), routes: () => app.routes, version: deps.version ?? 'dev' }),
+  );
+  if (deps.config.ui !== false) app.route('/', uiRoutes({ auth: gw.auth.enabled, maxFileBytes: deps.config.limits.maxFileBytes, pdfjs: deps.pdfjs }));
   if (deps.batches) app.route('/v1/batches', deps.batches);
   return app;
 }

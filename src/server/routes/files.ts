@@ -5,6 +5,7 @@ import { DocinlineError, toDocinlineError } from '../../errors.js';
 import { FileStore, PendingUpload, UPLOAD_PURPOSES, notFound, toFileObject } from '../../files/store.js';
 import { multipartBoundary, readMultipart, readTextPart } from '../../files/multipart.js';
 import { tooLarge } from '../../storage/streams.js';
+import { FileListQuery, FilePurpose, MAX_FILE_LIST_LIMIT } from '../../api/files.js';
 
 /**
  * OpenAI's Files API (`/v1/files`), field for field, so `client.files.*` of the official SDKs works
@@ -22,7 +23,7 @@ const MAX_EXPIRY_SECONDS = 30 * 24 * 3600;
 const BATCH_DEFAULT_EXPIRY_SECONDS = 30 * 24 * 3600;
 /** Room for the multipart framing and the small fields around the file. */
 const MULTIPART_OVERHEAD = 1024 * 1024;
-const MAX_LIST_LIMIT = 10_000;
+const MAX_LIST_LIMIT = MAX_FILE_LIST_LIMIT;
 
 function invalid(message: string, param: string | null = null): DocinlineError {
   return new DocinlineError('invalid_request', message, { param });
@@ -30,7 +31,7 @@ function invalid(message: string, param: string | null = null): DocinlineError {
 
 function checkPurpose(purpose: string | undefined): string {
   if (purpose === undefined || purpose === '') throw invalid("Missing required parameter: 'purpose'.", 'purpose');
-  if (!(UPLOAD_PURPOSES as readonly string[]).includes(purpose)) {
+  if (!FilePurpose.safeParse(purpose).success) {
     throw invalid(`'${purpose.slice(0, 100)}' is not one of ${JSON.stringify(UPLOAD_PURPOSES)} - 'purpose'`, 'purpose');
   }
   return purpose;
@@ -170,17 +171,13 @@ export function filesRoutes(store: FileStore, opts: FilesRoutesOptions): Hono<Ap
   });
 
   app.get('/', async (c) => {
-    const q = c.req.query();
-    let limit = MAX_LIST_LIMIT;
-    if (q.limit !== undefined) {
-      limit = Number(q.limit);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT) {
-        throw invalid(`limit must be an integer between 1 and ${MAX_LIST_LIMIT}`, 'limit');
-      }
+    const r = FileListQuery.safeParse(c.req.query());
+    if (!r.success) {
+      const issue = r.error.issues[0]!;
+      throw invalid(issue.message, issue.path.length ? String(issue.path[0]) : null);
     }
-    const order = q.order ?? 'desc';
-    if (order !== 'asc' && order !== 'desc') throw invalid("order must be 'asc' or 'desc'", 'order');
-    const page = await store.list(ownerOf(c), { purpose: q.purpose || undefined, limit, after: q.after || undefined, order });
+    const q = r.data;
+    const page = await store.list(ownerOf(c), { purpose: q.purpose || undefined, limit: q.limit ?? MAX_LIST_LIMIT, after: q.after || undefined, order: q.order ?? 'desc' });
     const data = page.data.map(toFileObject);
     return c.json({
       object: 'list' as const,
@@ -208,6 +205,7 @@ export function filesRoutes(store: FileStore, opts: FilesRoutesOptions): Hono<Ap
         'content-length': String(f.record.bytes),
         'content-disposition': `attachment; filename*=UTF-8''${rfc5987(f.record.filename)}`,
         'x-content-type-options': 'nosniff',
+        'x-request-id': c.get('requestId'),
       },
     });
   });

@@ -5,10 +5,11 @@ import { loadDocument, type InlineStats, type LoadedDocument } from '../../inlin
 import { parseInlineFragment } from '../../inline/fragment.js';
 import { isDataUrl, splitFragment } from '../../inline/dataurl.js';
 import type { DocumentSource } from '../../inline/parts.js';
-import type { ParseOptions } from '../../model/options.js';
+import { DEFAULT_PARSE_OPTIONS, type ParseOptions } from '../../model/options.js';
 import { parseJsonObject } from '../body.js';
 import type { AppEnv } from '../context.js';
 import { statsHeaders, type Gateway } from '../gateway.js';
+import { parseLayout } from '../layout.js';
 
 /** Multipart form fields are strings; these are read as booleans. */
 function boolField(v: unknown, name: string): boolean | undefined {
@@ -33,7 +34,7 @@ function optionsFrom(f: ParseFields): ParseOptions {
   return o;
 }
 
-const FIELD_OPTIONS = ['pages', 'ocr', 'languages', 'password', 'keep_furniture', 'page_markers', 'merge_tables', 'filename', 'url', 'file_id'] as const;
+const FIELD_OPTIONS = ['pages', 'ocr', 'languages', 'password', 'keep_furniture', 'page_markers', 'merge_tables', 'layout', 'filename', 'url', 'file_id'] as const;
 
 /**
  * POST /v1/parse: the parse result itself (Markdown, text and the document model) for a URL, a data URL,
@@ -59,6 +60,7 @@ export function parseRoutes(gw: Gateway): Hono<AppEnv> {
     let options: ParseOptions;
     let param: string;
     let filename: string | undefined;
+    let layout: boolean | undefined;
     if (ct.startsWith('multipart/form-data')) {
       // Room for the form's own framing and fields around the file.
       const bytes = await gw.io.body(c, limits.maxFileBytes + 1024 * 1024);
@@ -72,7 +74,7 @@ export function parseRoutes(gw: Gateway): Hono<AppEnv> {
       for (const k of FIELD_OPTIONS) {
         const v = form.get(k);
         if (v === null) continue;
-        if (k === 'keep_furniture' || k === 'page_markers' || k === 'merge_tables') raw[k] = boolField(v, k);
+        if (k === 'keep_furniture' || k === 'page_markers' || k === 'merge_tables' || k === 'layout') raw[k] = boolField(v, k);
         else raw[k] = String(v);
       }
       const file = form.get('file');
@@ -86,6 +88,7 @@ export function parseRoutes(gw: Gateway): Hono<AppEnv> {
       }
       options = optionsFrom(r.data);
       filename = r.data.filename;
+      layout = r.data.layout;
       if (file !== null && typeof file !== 'string') {
         param = 'file';
         if (file.size > limits.maxFileBytes) throw new DocinlineError('file_too_large', `The file is larger than the limit of ${limits.maxFileBytes} bytes.`, { param });
@@ -103,7 +106,7 @@ export function parseRoutes(gw: Gateway): Hono<AppEnv> {
       const body = parseJsonObject(await gw.io.body(c, limits.maxBodyBytes));
       return parseJson(gw, body, call);
     }
-    return respondParsed(gw, { loaded, options, filename, param }, call);
+    return respondParsed(gw, { loaded, options, filename, param, layout }, call);
   });
   return app;
 }
@@ -142,12 +145,12 @@ export async function parseJson(gw: Gateway, body: Record<string, unknown>, call
   const frag = b.url ? parseInlineFragment(splitFragment(b.url).fragment)?.options : undefined;
   if (frag) options = { ...frag, ...options };
   const loaded = await attribute(param, () => loadDocument(source, { owner: call.owner, signal: call.signal }, gw.inline));
-  return respondParsed(gw, { loaded, options, filename: b.filename, param }, call);
+  return respondParsed(gw, { loaded, options, filename: b.filename, param, layout: b.layout }, call);
 }
 
 async function respondParsed(
   gw: Gateway,
-  doc: { loaded: LoadedDocument; options: ParseOptions; filename: string | undefined; param: string },
+  doc: { loaded: LoadedDocument; options: ParseOptions; filename: string | undefined; param: string; layout?: boolean },
   call: ParseCall,
 ): Promise<Response> {
   const { limits } = gw.config;
@@ -187,6 +190,7 @@ async function respondParsed(
       stats: r.result.stats,
       warnings: r.result.warnings,
       cached: r.cached,
+      ...(doc.layout ? { layout: parseLayout(model, { keepFurniture: options.keepFurniture ?? DEFAULT_PARSE_OPTIONS.keepFurniture }) } : {}),
     }),
     { headers: { ...headers, 'content-type': 'application/json' } },
   );
