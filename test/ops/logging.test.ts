@@ -102,12 +102,13 @@ describe('request logs', () => {
     assert.ok(models.some((q) => q.headers['x-request-id'] === 'client-trace-123'));
   });
 
-  test('no document text, prompt or key appears in the output', () => {
+  test('no document text, prompt, answer, file name or key appears in the output', () => {
     // The backend did receive the document and the question, so they were there to leak.
     const sent = up.requests.find((q) => q.body?.stream === true)!;
     assert.match(JSON.stringify(sent.body), /introduces the report/);
     assert.equal(sent.headers.authorization, `Bearer ${UPSTREAM_KEY}`);
-    for (const secret of [...DOCUMENT_TEXT, 'CANARY-QUESTION-5150', CLIENT_KEY, UPSTREAM_KEY, WRONG_KEY, 'JVBERi0']) {
+    // …and neither does the answer, nor the uploaded file's name.
+    for (const secret of [...DOCUMENT_TEXT, 'CANARY-QUESTION-5150', CLIENT_KEY, UPSTREAM_KEY, WRONG_KEY, 'JVBERi0', 'from the fake backend', 'report.pdf']) {
       assert.ok(!output.includes(secret), `the logs contain "${secret}"`);
     }
   });
