@@ -78,8 +78,14 @@ export interface WorkerConfig {
 export function loadWorkerConfig(env: Record<string, unknown>): WorkerConfig {
   const vars: Record<string, unknown> = { ...WORKER_DEFAULTS };
   for (const [k, v] of Object.entries(env)) if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') vars[k] = v;
-  const config = loadConfig(vars);
   const problems: string[] = [];
+  let config: Config | null = null;
+  try {
+    config = loadConfig(vars);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(...e.problems);
+  }
   const w = {} as Record<string, unknown>;
   for (const [name, spec] of Object.entries(WORKER_SCHEMA)) {
     const raw = vars[name];
@@ -91,12 +97,14 @@ export function loadWorkerConfig(env: Record<string, unknown>): WorkerConfig {
   const over = (name: string, value: number, max: number) => {
     if (value > max) problems.push(`${name}=${value} is above what one Worker isolate can hold (at most ${max}); delegate large documents to a Node docinline instead`);
   };
-  over('DOCINLINE_MAX_FILE_BYTES', config.limits.maxFileBytes, WORKER_CEILINGS.maxFileBytes);
-  over('DOCINLINE_MAX_BODY_BYTES', config.limits.maxBodyBytes, WORKER_CEILINGS.maxBodyBytes);
-  over('DOCINLINE_MAX_PAGES', config.limits.maxPages, WORKER_CEILINGS.maxPages);
-  over('DOCINLINE_MAX_DOCUMENTS', config.limits.maxDocuments, WORKER_CEILINGS.maxDocuments);
-  over('DOCINLINE_CACHE_BYTES', config.cache.bytes, WORKER_CEILINGS.cacheBytes);
-  if (problems.length) throw new ConfigError(problems);
+  if (config) {
+    over('DOCINLINE_MAX_FILE_BYTES', config.limits.maxFileBytes, WORKER_CEILINGS.maxFileBytes);
+    over('DOCINLINE_MAX_BODY_BYTES', config.limits.maxBodyBytes, WORKER_CEILINGS.maxBodyBytes);
+    over('DOCINLINE_MAX_PAGES', config.limits.maxPages, WORKER_CEILINGS.maxPages);
+    over('DOCINLINE_MAX_DOCUMENTS', config.limits.maxDocuments, WORKER_CEILINGS.maxDocuments);
+    over('DOCINLINE_CACHE_BYTES', config.cache.bytes, WORKER_CEILINGS.cacheBytes);
+  }
+  if (problems.length || !config) throw new ConfigError(problems);
   return {
     config,
     worker: {

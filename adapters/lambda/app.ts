@@ -15,7 +15,7 @@ import { createMemoryParseCache } from '../../src/cache/index.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createDocumentFetcher } from '../../src/fetch/fetcher.js';
 import { createFetchPolicy } from '../../src/fetch/policy.js';
-import { createFilesModule } from '../../src/files/index.js';
+import { createFilesModule, type FilesModule } from '../../src/files/index.js';
 import type { ParseRuntime } from '../../src/ports/parsing.js';
 import { createApp, createGateway, type AppDeps } from '../../src/server/app.js';
 import type { AppEnv } from '../../src/server/context.js';
@@ -29,6 +29,8 @@ export interface LambdaApp {
   app: Hono<AppEnv>;
   config: Config;
   logger: Logger;
+  /** The Files API, when DOCINLINE_S3_BUCKET is set (its sweep runs on scheduled invocations). */
+  files: FilesModule | null;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,7 @@ export async function createLambdaApp(opts: LambdaAppOptions = {}): Promise<Lamb
     app,
     config,
     logger,
+    files: files ?? null,
     async close() {
       await closeQueue().catch(() => {});
       await Promise.allSettled([transport.close(), upstream.close(), runtime.ocr?.close()]);

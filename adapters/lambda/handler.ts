@@ -6,6 +6,9 @@
  *   streamingHandler  function URLs with InvokeMode RESPONSE_STREAM: headers first, then the body as it
  *                     is produced, so `stream: true` answers arrive token by token.
  *
+ * `handler` also takes EventBridge "Scheduled Event"s: an hourly schedule deletes expired files (the
+ * Node server does that on a timer, which a frozen function cannot keep).
+ *
  * `streamingHandler` is wrapped with the runtime's `awslambda.streamifyResponse`, which exists only
  * inside Lambda's Node runtime; elsewhere (tests, a custom runtime) `createStreamingHandler` takes an
  * implementation of the same two calls.
@@ -43,7 +46,18 @@ function notHttp(): Response {
   return errorResponse(new DocinlineError('invalid_request', 'This function answers HTTP events (API Gateway HTTP API or a function URL, payload format 2.0).'));
 }
 
+function isScheduledEvent(e: unknown): boolean {
+  const ev = e as { source?: string; 'detail-type'?: string };
+  return !!ev && ev['detail-type'] === 'Scheduled Event' && (ev.source === 'aws.events' || ev.source === 'aws.scheduler');
+}
+
 export async function handler(event: unknown, _context?: unknown): Promise<HttpResultV2> {
+  if (isScheduledEvent(event)) {
+    const { files, logger } = await getApp();
+    const expired = files ? await files.sweepExpired() : 0;
+    if (expired) logger.info('files swept', { expired });
+    return { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ expired }), isBase64Encoded: false };
+  }
   if (!isHttpEventV2(event)) return toResult(notHttp());
   const { app } = await getApp();
   const result = await toResult(await app.fetch(toRequest(event)));
@@ -103,8 +117,9 @@ export function createStreamingHandler(aws: AwsLambdaStreaming) {
   return aws.streamifyResponse(createStreamHandler(aws));
 }
 
-declare const awslambda: AwsLambdaStreaming | undefined;
-const runtimeStreaming = typeof awslambda === 'undefined' ? undefined : awslambda;
+// The AWS SDK (its invoke store) creates an empty `awslambda` object wherever it runs, so look for the call.
+const runtimeStreaming = (globalThis as { awslambda?: Partial<AwsLambdaStreaming> }).awslambda;
 
 /** Present only inside Lambda's Node runtime (which defines `awslambda`). */
-export const streamingHandler = runtimeStreaming ? createStreamingHandler(runtimeStreaming) : undefined;
+export const streamingHandler =
+  typeof runtimeStreaming?.streamifyResponse === 'function' && runtimeStreaming.HttpResponseStream ? createStreamingHandler(runtimeStreaming as AwsLambdaStreaming) : undefined;

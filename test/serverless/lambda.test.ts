@@ -4,7 +4,8 @@
  * server's answer to the same request. Files go to a real S3-compatible server (s3rver) for both.
  */
 import { strict as assert } from 'node:assert';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DEFAULT_CONTENT, startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -26,6 +27,11 @@ interface Req {
   query?: string;
   headers?: Record<string, string>;
   body?: Buffer | string;
+}
+
+/** Every file under `dir` (s3rver keeps one file per object, named after its key). */
+function readdirRecursive(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? readdirRecursive(join(dir, e.name)) : [join(dir, e.name)]));
 }
 
 const textual = (ct: string | undefined) => !ct || /^text\/|json/.test(ct);
@@ -100,7 +106,7 @@ describe('AWS Lambda handlers answer like the Node server', { timeout: 180_000 }
   before(async () => {
     upstream = await startFakeUpstream();
     s3 = await startS3rver();
-    const env = { DOCINLINE_UPSTREAM_URL: upstream.url, DOCINLINE_API_KEYS: KEY, DOCINLINE_OCR_WORKERS: '1', DOCINLINE_MAX_PAGES: '8', ...s3.env };
+    const env = { DOCINLINE_UPSTREAM_URL: upstream.url, DOCINLINE_API_KEYS: KEY, DOCINLINE_OCR_WORKERS: '1', DOCINLINE_MAX_PAGES: '8', DOCINLINE_FILES_MIN_EXPIRY_SECONDS: '1', ...s3.env };
     node = await startGateway(env);
     lambda.setApp(await createLambdaApp({ env: { ...env, DOCINLINE_LOG_LEVEL: process.env.DOCINLINE_TEST_LOG ?? 'silent' } }));
   });
@@ -227,6 +233,25 @@ describe('AWS Lambda handlers answer like the Node server', { timeout: 180_000 }
     const notHttp = await lambda.handler({ Records: [{ eventSource: 'aws:sqs' }] });
     assert.equal(notHttp.statusCode, 400);
     assert.equal(JSON.parse(notHttp.body).error.code, 'invalid_request');
+  });
+
+  test('a scheduled event deletes expired files from S3', async () => {
+    const form = new FormData();
+    form.set('purpose', 'user_data');
+    form.set('expires_after[anchor]', 'created_at');
+    form.set('expires_after[seconds]', '1');
+    form.set('file', new Blob([fixture('gateway/memo.pdf')]), 'short-lived.pdf');
+    const enc = new Response(form);
+    const created = await lambda.handler(eventFor('function-url', { method: 'POST', path: '/v1/files', headers: { 'content-type': enc.headers.get('content-type')! }, body: Buffer.from(await enc.arrayBuffer()) }));
+    assert.equal(created.statusCode, 200, created.body);
+    const id = JSON.parse(created.body).id as string;
+    const objects = () => readdirRecursive(s3.directory).filter((p) => p.includes(id));
+    assert.ok(objects().length >= 2, 'bytes and record are in the bucket');
+    await new Promise((r) => setTimeout(r, 1500));
+    const swept = await lambda.handler({ version: '0', id: 'e1', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '123456789012', time: '2026-11-23T12:00:00Z', region: 'eu-west-1', resources: ['arn:aws:events:eu-west-1:123456789012:rule/docinline-sweep'], detail: {} });
+    assert.equal(swept.statusCode, 200);
+    assert.ok(JSON.parse(swept.body).expired >= 1);
+    assert.deepEqual(objects(), []);
   });
 
   test('a client that leaves a stream stops the backend request', async () => {

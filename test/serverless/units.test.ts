@@ -53,6 +53,15 @@ describe('Worker configuration', () => {
         return true;
       },
     );
+    // The Node-level problems and the Worker's own are reported together.
+    assert.throws(
+      () => loadWorkerConfig({ DOCINLINE_UPSTREAM_URL: 'nope', DOCINLINE_WORKER_OCR: 'maybe' }),
+      (e: unknown) => {
+        assert.ok(e instanceof ConfigError);
+        assert.equal(e.problems.length, 2, e.problems.join('\n'));
+        return true;
+      },
+    );
   });
 });
 

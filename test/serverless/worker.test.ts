@@ -265,3 +265,19 @@ describe('Cloudflare Worker without a parse service', { timeout: 300_000 }, () =
     assert.ok(r.json.warnings.some((w: string) => /2 page\(s\) need OCR/.test(w)), JSON.stringify(r.json.warnings));
   });
 });
+
+describe('Cloudflare Worker with a configuration it cannot serve', { timeout: 120_000 }, () => {
+  test('every request answers 500 with the list of problems', async () => {
+    const bad = await startTestWorker({ DOCINLINE_UPSTREAM_URL: 'not a url', DOCINLINE_WORKER_OCR: 'sometimes' });
+    try {
+      const res = await fetch(`${bad.baseURL}/models`);
+      assert.equal(res.status, 500);
+      const body = (await res.json()) as { error: { message: string; code: string } };
+      assert.equal(body.error.code, 'internal_error');
+      assert.match(body.error.message, /DOCINLINE_UPSTREAM_URL="not a url"/);
+      assert.match(body.error.message, /DOCINLINE_WORKER_OCR="sometimes"/);
+    } finally {
+      await bad.close();
+    }
+  });
+});
