@@ -61,6 +61,11 @@ describe('screenshots', () => {
     await assertReleaseNotes(await parse('screenshot-dark.png'));
   });
 
+  test('WebP and AVIF', async () => {
+    await assertReleaseNotes(await parse('screenshot-light.webp'));
+    await assertReleaseNotes(await parse('screenshot-light.avif'));
+  });
+
   test('BMP (not readable by sharp) and the first frame of an animated GIF', async () => {
     await assertReleaseNotes(await parse('screenshot-light.bmp'));
     const gif = await parse('animated.gif');
