@@ -7,18 +7,47 @@ import { BATCH_ENDPOINTS, COMPLETION_WINDOWS } from '../batch/model.js';
 
 export const MAX_BATCH_LIST_LIMIT = 100;
 
+const MIN_OUTPUT_TTL = 3600;
+const MAX_OUTPUT_TTL = 30 * 24 * 3600;
+const missing = (name: string) => `Missing required parameter: '${name}'.`;
+/** The input as the caller sent it, shortened for an error message. */
+const shown = (v: unknown, n: number) => JSON.stringify(String(v).slice(0, n));
+
+/** POST /v1/batches. Each message names its field the way OpenAI's do; the route reports `param` from the path. */
 export const BatchCreateRequest = z
   .object({
-    input_file_id: z.string().min(1).meta({ description: 'A file uploaded with purpose "batch": one JSON request per line.' }),
-    endpoint: z.enum(BATCH_ENDPOINTS),
-    completion_window: z.enum(Object.keys(COMPLETION_WINDOWS) as [string, ...string[]]),
+    input_file_id: z
+      .string({ error: missing('input_file_id') })
+      .min(1, missing('input_file_id'))
+      .meta({ description: 'A file uploaded with purpose "batch": one JSON request per line.' }),
+    endpoint: z.enum(BATCH_ENDPOINTS, {
+      error: (iss) =>
+        iss.input === undefined ? missing('endpoint') : `Unsupported endpoint ${shown(iss.input, 100)}. docinline runs batches for ${BATCH_ENDPOINTS.join(', ')}.`,
+    }),
+    completion_window: z.enum(Object.keys(COMPLETION_WINDOWS) as [string, ...string[]], {
+      error: (iss) => (iss.input === undefined ? missing('completion_window') : `Invalid completion_window ${shown(iss.input, 20)}: only '24h' is supported.`),
+    }),
     metadata: z
-      .record(z.string().max(64), z.string().max(512))
-      .refine((m) => Object.keys(m).length <= 16, 'metadata can have at most 16 keys')
+      .record(
+        z.string().max(64, { error: (iss) => `metadata key '${String(iss.input).slice(0, 70)}…' is longer than 64 characters.` }),
+        z.string({ error: "metadata values must be strings." }).max(512, 'metadata values are at most 512 characters.'),
+        { error: "'metadata' must be an object of string values." },
+      )
+      .refine((m) => Object.keys(m).length <= 16, "'metadata' can have at most 16 keys.")
       .nullable()
       .optional(),
     output_expires_after: z
-      .object({ anchor: z.literal('created_at'), seconds: z.number().int().min(3600).max(30 * 24 * 3600) })
+      .object(
+        {
+          anchor: z.literal('created_at', { error: "output_expires_after.anchor must be 'created_at'." }),
+          seconds: z
+            .number({ error: `output_expires_after.seconds must be an integer between ${MIN_OUTPUT_TTL} and ${MAX_OUTPUT_TTL}.` })
+            .int(`output_expires_after.seconds must be an integer between ${MIN_OUTPUT_TTL} and ${MAX_OUTPUT_TTL}.`)
+            .min(MIN_OUTPUT_TTL, `output_expires_after.seconds must be an integer between ${MIN_OUTPUT_TTL} and ${MAX_OUTPUT_TTL}.`)
+            .max(MAX_OUTPUT_TTL, `output_expires_after.seconds must be an integer between ${MIN_OUTPUT_TTL} and ${MAX_OUTPUT_TTL}.`),
+        },
+        { error: "output_expires_after.anchor must be 'created_at'." },
+      )
       .nullable()
       .optional(),
   })
