@@ -61,6 +61,14 @@ describe('screenshots', () => {
     await assertReleaseNotes(await parse('screenshot-dark.png'));
   });
 
+  test('a JPEG stored sideways with an EXIF orientation is read upright, without any OCR turn', async () => {
+    const r = await parse('exif-rotated.jpg');
+    const p = r.document.pages[0]!;
+    assert.equal(p.rotation, 0);
+    assert.deepEqual([p.width, p.height], [780, 520]);
+    await assertReleaseNotes(r);
+  });
+
   test('WebP and AVIF', async () => {
     await assertReleaseNotes(await parse('screenshot-light.webp'));
     await assertReleaseNotes(await parse('screenshot-light.avif'));
