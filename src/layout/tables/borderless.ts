@@ -33,7 +33,8 @@ export function borderlessTables(page: SourcePage, free: number[], segs: Segment
   const hRules = segs.filter((s) => s.o === 'h' && s.b - s.a >= 30);
   const out: BorderlessTable[] = [];
   const usedLine = new Set<TextLine>();
-  for (const block of findBlocks(lines)) {
+  const vRules = segs.filter((s) => s.o === 'v');
+  for (const block of findBlocks(lines, ruleFrames(hRules, lines, page.width, vRules))) {
     if (block.some((l) => usedLine.has(l))) continue;
     const t = blockToTable(page, lines, block, hRules, usedLine);
     if (t) out.push(t);
@@ -45,9 +46,51 @@ function isMulti(l: TextLine): boolean {
   return l.chunks.length >= 2;
 }
 
-function findBlocks(lines: TextLine[]): TextLine[][] {
+interface Frame { top: number; bottom: number; x0: number; x1: number }
+
+/**
+ * Runs of long horizontal rules of the same extent (booktabs top/mid/bottom rules, financial
+ * statements) with aligned text in every band between them: the table lies between the first and the
+ * last, whatever the gaps between its rows.
+ */
+function ruleFrames(hRules: Segment[], lines: TextLine[], pageWidth: number, vRules: Segment[] = []): Frame[] {
+  const long = hRules.filter((r) => r.b - r.a >= 0.25 * pageWidth).sort((p, q) => p.pos - q.pos);
+  const groups: Segment[][] = [];
+  for (const r of long) {
+    const g = groups.find((x) => Math.abs(x[0].a - r.a) <= 8 && Math.abs(x[0].b - r.b) <= 8);
+    if (g) { if (r.pos - g[g.length - 1].pos > 2) g.push(r); } else groups.push([r]);
+  }
+  const frames: Frame[] = [];
+  for (const g of groups) {
+    let start = -1;
+    for (let k = 0; k + 1 < g.length; k++) {
+      const top = g[k].pos, bottom = g[k + 1].pos;
+      const inBand = lines.filter((l) => l.y0 >= top - 1 && l.y1 <= bottom + 1 && l.x1 > g[k].a && l.x0 < g[k].b);
+      // An empty band (a double rule) neither makes nor breaks a frame.
+      const tabular = !inBand.length || (inBand.some(isMulti) && inBand.filter((l) => !isMulti(l) && l.x1 - l.x0 > 0.7 * (g[k].b - g[k].a)).length <= 1);
+      if (tabular && start < 0) start = k;
+      if ((!tabular || k + 2 === g.length) && start >= 0) {
+        const end = tabular ? k + 1 : k;
+        const f = { top: g[start].pos, bottom: g[end].pos, x0: g[start].a, x1: g[start].b };
+        // A closed box that did not make a ruled table is a chart or a text box.
+        const side = (x: number) => vRules.some((v) => Math.abs(v.pos - x) < 4 && v.a <= f.top + 4 && v.b >= f.bottom - 4);
+        if (end > start && !(side(f.x0) && side(f.x1))) frames.push(f);
+        start = -1;
+      }
+    }
+  }
+  return frames;
+}
+
+function findBlocks(lines: TextLine[], frames: Frame[]): TextLine[][] {
   const blocks: TextLine[][] = [];
   const used = new Set<TextLine>();
+  for (const f of frames) {
+    const inside = lines.filter((l) => !used.has(l) && l.y0 >= f.top - 1 && l.y1 <= f.bottom + 1 && l.x1 > f.x0 && l.x0 < f.x1);
+    if (inside.filter(isMulti).length < 2) continue;
+    blocks.push(inside);
+    for (const l of inside) used.add(l);
+  }
   const gapOk = (prev: TextLine, l: TextLine, fs: number) => l.y0 - prev.y1 <= MAX_LINE_GAP_EM * Math.max(prev.fontSize, l.fontSize)
     && Math.abs(l.fontSize - fs) <= 0.2 * Math.max(l.fontSize, fs);
   for (let i = 0; i < lines.length; i++) {
@@ -147,7 +190,15 @@ function placeChunk(words: Word[], c: Chunk, cols: Column[]): { col: number; wor
  * over when there is a header line below it. A column goes to the chunk of the line nearest to it,
  * and the first (stub) column is never taken by widening.
  */
-function headerRange(c: Chunk, cols: Column[], line: Chunk[], below: boolean): [number, number] {
+function headerRange(c: Chunk, cols: Column[], line: Chunk[], below: boolean, rules: Segment[] = []): [number, number] {
+  // A rule drawn just under a header (booktabs \cmidrule) spans exactly the columns it covers.
+  const fsz = c.fontSize || 10;
+  const tableW = cols[cols.length - 1].x1 - cols[0].x0;
+  const under = rules.find((r) => r.pos >= c.y1 - 3 && r.pos <= c.y1 + 0.8 * fsz && r.a <= c.x0 + 3 && r.b >= c.x1 - 3 && r.b - r.a < 0.9 * tableW);
+  if (under) {
+    const inCols = cols.map((col, k) => ((col.x0 + col.x1) / 2 >= under.a && (col.x0 + col.x1) / 2 <= under.b ? k : -1)).filter((k) => k >= 0);
+    if (inCols.length) return [inCols[0], inCols[inCols.length - 1]];
+  }
   let a = -1, b = -1;
   for (let k = 0; k < cols.length; k++) {
     const ov = overlap1d(c.x0, c.x1, cols[k].x0, cols[k].x1);
@@ -247,7 +298,7 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
   // Split header from body: a full-width rule under the header, else the first line with numbers.
   const midRule = hRules.filter((s) => spans(s) && s.pos > body[0].y0 && s.pos < body[body.length - 1].y0).sort((p, q) => p.pos - q.pos)[0];
   let headLines = header.slice();
-  if (midRule && body.filter((l) => l.y1 <= midRule.pos + 1).length <= 6) {
+  if (midRule && !header.length && body.filter((l) => l.y1 <= midRule.pos + 1).length <= 6) {
     headLines = headLines.concat(body.filter((l) => l.y1 <= midRule.pos + 1));
     body = body.filter((l) => l.y1 > midRule.pos + 1);
   } else if (body.some(numericLine)) {
@@ -275,7 +326,7 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
     const below = r + 1 < nh;
     const lineCells: GridCell[] = [];
     l.chunks.forEach((c) => {
-      let [a, b] = headerRange(c, cols, l.chunks, below);
+      let [a, b] = headerRange(c, cols, l.chunks, below, hRules);
       if (lineCells.some((o) => o.c1 > a)) a = Math.max(a, ...lineCells.map((o) => o.c1));
       if (b < a) {
         const prev = lineCells[lineCells.length - 1];
@@ -286,14 +337,15 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
     });
     headerCellsByLine.push(lineCells);
   }
-  // Wrapped header text (a line continuing the cell above in the same columns) joins that cell.
+  // Wrapped or stacked header text (a line continuing the cell above in the same columns) joins it.
   for (let r = 1; r < nh; r++) {
     for (const cell of headerCellsByLine[r]) {
       const above = headerCellsByLine.slice(0, r).flat().find((o) => o.words.length && o.r1 === r && o.c0 === cell.c0 && o.c1 === cell.c1);
       if (!above) continue;
       const text = words[cell.words[0]].text;
       const gap = headLines[r].y0 - headLines[r - 1].y1;
-      if (gap < 0.5 * fs && (/^[a-z(]/.test(text) || /[-/]$/.test(words[above.words[above.words.length - 1]].text))) {
+      // Stacked header text in the same columns is one cell ("Body / Weight / (g)").
+      if (gap < 0.6 * fs || /^[a-z(]/.test(text) || /[-/]$/.test(words[above.words[above.words.length - 1]].text)) {
         above.words.push(...cell.words);
         above.r1 = r + 1;
         cell.words = [];

@@ -28,7 +28,7 @@ export interface TextLine {
 const NUM_TOKEN = /^[([]?[-+−–$€£¥]?[\d.,]*\d[\d.,]*%?[)\]]?\*?$/;
 
 /** Gap, in ems of the line's font size, above which two words on a line belong to different cells. */
-export const CHUNK_GAP_EM = 0.9;
+export const CHUNK_GAP_EM = 0.6;
 
 export function wordsText(words: Word[], idx: number[]): string {
   let s = '';
