@@ -119,6 +119,24 @@ describe('/openapi.json', () => {
     }
     assert.ok((doc.components.schemas.ParseResponse as { properties: Record<string, unknown> }).properties.layout, 'the layout answer is described');
 
+    // Batches: a well-formed body is refused only because the file does not exist (404), a malformed one with 400.
+    const batchReq = schema('BatchCreateRequest');
+    const good = { input_file_id: 'file-doesnotexist', endpoint: '/v1/parse', completion_window: '24h' };
+    for (const [body, valid] of [
+      [good, true],
+      [{ ...good, metadata: { team: 'ops' }, output_expires_after: { anchor: 'created_at', seconds: 7200 } }, true],
+      [{ ...good, endpoint: '/v1/embeddings' }, false],
+      [{ ...good, completion_window: '1h' }, false],
+      [{ ...good, metadata: { k: 5 } }, false],
+      [{ ...good, output_expires_after: { anchor: 'created_at', seconds: 60 } }, false],
+      [{ endpoint: '/v1/parse', completion_window: '24h' }, false],
+    ] as Array<[object, boolean]>) {
+      const res = await fetch(`${gw.url}/v1/batches`, { method: 'POST', headers: { 'content-type': 'application/json', ...auth }, body: JSON.stringify(body) });
+      await res.text();
+      assert.equal(res.status, valid ? 404 : 400, `server on ${JSON.stringify(body)}`);
+      assert.equal(batchReq(body), valid, `schema on ${JSON.stringify(body)}: ${JSON.stringify(batchReq.errors)}`);
+    }
+
     // Query parameters: the Files list.
     const params = doc.paths['/v1/files']!.get!.parameters!;
     const param = (name: string) => ajv.compile(params.find((p) => p.name === name)!.schema);
