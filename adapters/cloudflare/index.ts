@@ -16,6 +16,7 @@ import { DocinlineError } from '../../src/errors.js';
 import { createFilesModule, type FilesModule } from '../../src/files/index.js';
 import { createApp, createGateway, type AppDeps } from '../../src/server/app.js';
 import type { AppEnv } from '../../src/server/context.js';
+import type { ReadinessCheck } from '../../src/server/routes/ops.js';
 import { errorResponse } from '../../src/server/errors.js';
 import { createLogger, type Logger } from '../../src/server/logger.js';
 import { createWorkerParseCache } from './cache.js';
@@ -73,8 +74,31 @@ function build(env: WorkerEnv): Instance {
     });
     batches = createBatchModule({ blobs: files.store.blobs, files: files.store, queue, config, logger });
   }
-  const app = createApp({ ...deps, ...(batches ? { batches: batches.routes } : {}) });
+  const app = createApp({ ...deps, ...(batches ? { batches: batches.routes } : {}), readiness: workerReadiness(env, files, worker.parseService) });
   return { app, deps, logger, files, queue, batches };
+}
+
+/** GET /readyz: R2 answers (a HEAD proves the binding and the bucket), and so does the parse service. */
+function workerReadiness(env: WorkerEnv, files: FilesModule | null, service: { url: string | null }): Record<string, ReadinessCheck> {
+  const checks: Record<string, ReadinessCheck> = {};
+  if (files) {
+    checks.storage = async () => {
+      await files.store.blobs.head('health/readyz');
+      return { kind: 'r2' };
+    };
+  }
+  const binding = env.PARSE_SERVICE;
+  if (binding || service.url) {
+    checks.parse_service = async (signal) => {
+      // The Node server's liveness route sits at its origin, beside /v1.
+      const url = binding ? 'https://parse-service.internal/healthz' : new URL('/healthz', service.url!).href;
+      const res = binding ? await binding.fetch(url, { signal }) : await fetch(url, { signal });
+      await res.body?.cancel();
+      if (!res.ok) throw new Error(`the parse service answered ${res.status}`);
+      return { via: binding ? 'service binding' : new URL(url).host };
+    };
+  }
+  return checks;
 }
 
 function getInstance(env: WorkerEnv): Instance {

@@ -19,6 +19,7 @@ import { createFilesModule, type FilesModule } from '../../src/files/index.js';
 import type { ParseRuntime } from '../../src/ports/parsing.js';
 import { createApp, createGateway, type AppDeps } from '../../src/server/app.js';
 import type { AppEnv } from '../../src/server/context.js';
+import type { ReadinessCheck } from '../../src/server/routes/ops.js';
 import { createLogger, type Logger } from '../../src/server/logger.js';
 import { createQueue } from '../node/batch.js';
 import { createNodeTransport, createUpstreamTransport } from '../node/fetch.js';
@@ -69,7 +70,15 @@ export async function createLambdaApp(opts: LambdaAppOptions = {}): Promise<Lamb
     batches = createBatchModule({ blobs: files.store.blobs, files: files.store, queue, config, logger }).routes;
     closeQueue = () => queue.close();
   }
-  const app = createApp({ ...deps, ...(batches ? { batches } : {}) });
+  const s3 = config.storage.s3;
+  const readiness: Record<string, ReadinessCheck> = {};
+  if (files && s3) {
+    readiness.storage = async () => {
+      await files.store.blobs.head('health/readyz');
+      return { kind: 's3', bucket: s3.bucket };
+    };
+  }
+  const app = createApp({ ...deps, ...(batches ? { batches } : {}), readiness });
   // The gateway is built eagerly so a bad config fails the cold start, not the first request.
   createGateway(deps);
   return {

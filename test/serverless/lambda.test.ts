@@ -235,6 +235,14 @@ describe('AWS Lambda handlers answer like the Node server', { timeout: 180_000 }
     assert.equal(JSON.parse(notHttp.body).error.code, 'invalid_request');
   });
 
+  test('/readyz checks S3 and the backend', async () => {
+    const got = await lambda.handler(eventFor('function-url', { method: 'GET', path: '/readyz' }));
+    const body = JSON.parse(got.body);
+    assert.equal(got.statusCode, 200, got.body);
+    assert.equal(body.checks.storage.status, 'ok');
+    assert.equal(body.checks.storage.kind, 's3');
+  });
+
   test('a scheduled event deletes expired files from S3', async () => {
     const form = new FormData();
     form.set('purpose', 'user_data');

@@ -204,6 +204,14 @@ describe('Cloudflare Worker in workerd', { timeout: 300_000 }, () => {
     assert.ok(scanned.json.stats.ocrPages >= 1, 'the scanned page was OCR’d by the service');
   });
 
+  test('/readyz checks R2, the parse service and the backend', async () => {
+    const res = await fetch(`${worker.url}/readyz`);
+    const body = (await res.json()) as { status: string; checks: Record<string, { status: string }> };
+    assert.equal(res.status, 200, JSON.stringify(body));
+    assert.equal(body.checks.storage?.status, 'ok');
+    assert.equal(body.checks.parse_service?.status, 'ok');
+  });
+
   test('limits answer 413 and 422 with OpenAI-shaped errors', async () => {
     const pages = await parse({ file_data: dataUrl('gateway/ten-pages.pdf') });
     assert.equal(pages.status, 413);
