@@ -68,7 +68,13 @@ export class CloudflareJobQueue implements JobQueue {
       if (!(await stub(this.opts.coordinator, `job:${opts.id}`).acquire(token, delayMs + DEDUPE_GRACE_MS))) return;
       msg.token = token;
     }
-    await this.send(msg, delayMs);
+    try {
+      await this.send(msg, delayMs);
+    } catch (e) {
+      // Not on the queue: the id must be free for the caller's next try.
+      await this.finished(msg);
+      throw e;
+    }
   }
 
   private async send(msg: JobMessage, delayMs: number): Promise<void> {

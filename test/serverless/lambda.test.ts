@@ -268,7 +268,11 @@ describe('AWS Lambda handlers answer like the Node server', { timeout: 180_000 }
     const stream = new ResponseStream();
     const before = upstream.requests.length;
     const done = lambda.streamingHandler!(eventFor('function-url', r), stream, {});
-    while (stream.writes.length < 4) await new Promise((res) => setTimeout(res, 20));
+    const deadline = Date.now() + 10_000;
+    while (stream.writes.length < 4) {
+      assert.ok(Date.now() < deadline, 'the stream never started');
+      await new Promise((res) => setTimeout(res, 20));
+    }
     stream.destroy();
     await done;
     const rec = upstream.requests[before]!;

@@ -66,7 +66,14 @@ export interface TestWorker {
   close(): Promise<void>;
 }
 
-export async function startTestWorker(vars: Record<string, string>, opts: { onOutput?: (line: string) => void } = {}): Promise<TestWorker> {
+export interface TestWorkerOptions {
+  /** The Worker's console output (its JSON log lines), line by line. */
+  onOutput?: (line: string) => void;
+  /** Service bindings, e.g. a Node function standing behind PARSE_SERVICE. */
+  serviceBindings?: Record<string, (request: Request) => Promise<Response>>;
+}
+
+export async function startTestWorker(vars: Record<string, string>, opts: TestWorkerOptions = {}): Promise<TestWorker> {
   const bundle = await bundleWorker();
   const { unstable_getMiniflareWorkerOptions } = await import('wrangler');
   const { Miniflare, Log, LogLevel } = await import('miniflare');
@@ -83,6 +90,7 @@ export async function startTestWorker(vars: Record<string, string>, opts: { onOu
     port: 0,
     cf: false,
     log: new Log(verbose ? LogLevel.DEBUG : LogLevel.ERROR),
+    ...(opts.serviceBindings ? { serviceBindings: { ...((workerOptions as { serviceBindings?: object }).serviceBindings ?? {}), ...opts.serviceBindings } } : {}),
     ...(opts.onOutput
       ? {
           // The Worker's console output (its JSON log lines), line by line.

@@ -289,3 +289,38 @@ describe('Cloudflare Worker with a configuration it cannot serve', { timeout: 12
     }
   });
 });
+
+describe('Cloudflare Worker with the parse service as a service binding', { timeout: 300_000 }, () => {
+  test('images go through the PARSE_SERVICE binding', async () => {
+    const node = await startGateway({ DOCINLINE_API_KEYS: SERVICE_KEY, DOCINLINE_OCR_WORKERS: '1' });
+    const seen: string[] = [];
+    const bound = await startTestWorker(
+      { DOCINLINE_UPSTREAM_URL: 'http://127.0.0.1:9/v1', DOCINLINE_PARSE_SERVICE_API_KEY: SERVICE_KEY },
+      {
+        serviceBindings: {
+          // What a service binding delivers: the Worker's request, whatever host it names.
+          async PARSE_SERVICE(request: Request) {
+            const url = new URL(request.url);
+            seen.push(`${request.method} ${url.pathname} ${request.headers.get('authorization')}`);
+            const body = await request.arrayBuffer();
+            return fetch(`${node.url}${url.pathname}${url.search}`, { method: request.method, headers: request.headers, body: body.byteLength ? body : undefined });
+          },
+        },
+      },
+    );
+    try {
+      const res = await fetch(`${bound.baseURL}/parse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ file_data: dataUrl('images/animated.gif') }) });
+      const json = (await res.json()) as { markdown: string; stats: { ocrPages: number } };
+      assert.equal(res.status, 200, JSON.stringify(json));
+      assert.equal(res.headers.get('x-docinline-parse-path'), 'delegated');
+      assert.equal(json.stats.ocrPages, 1);
+      assert.deepEqual(seen, [`POST /v1/parse Bearer ${SERVICE_KEY}`]);
+      const ready = (await (await fetch(`${bound.url}/readyz`)).json()) as { checks: Record<string, { status: string; via?: string }> };
+      assert.equal(ready.checks.parse_service?.status, 'ok');
+      assert.equal(ready.checks.parse_service?.via, 'service binding');
+    } finally {
+      await bound.close();
+      await node.close();
+    }
+  });
+});
