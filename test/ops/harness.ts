@@ -2,7 +2,7 @@
  * Real processes for the ops tests: `docinline serve` in a child process (its stdout captured, signals
  * delivered for real) and a throwaway redis-server.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -87,41 +87,51 @@ export interface RedisHandle {
   stop(): Promise<void>;
 }
 
-/** Debian's redis-server on a free loopback port, no persistence, stopped by its pid. */
+/** Redis servers started here, killed if the test process exits without stopping them. */
+const redisChildren = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of redisChildren) c.kill('SIGKILL');
+});
+
+/** Debian's redis-server as a child process on a free loopback port, no persistence. */
 export async function startRedis(port?: number): Promise<RedisHandle> {
   port ??= await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'docinline-ops-redis-'));
-  const pidfile = path.join(dir, 'redis.pid');
-  const r = spawnSync('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--pidfile', pidfile, '--dir', dir], {
-    encoding: 'utf8',
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (r.status !== 0) throw new Error(`redis-server failed: ${r.stderr || r.stdout}`);
-  const { readFileSync, existsSync } = await import('node:fs');
-  let pid = 0;
-  for (let i = 0; i < 100 && !pid; i++) {
-    if (existsSync(pidfile)) pid = Number(readFileSync(pidfile, 'utf8').trim());
-    else await new Promise((res) => setTimeout(res, 50));
-  }
-  if (!pid) throw new Error('redis-server did not write its pid file');
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    pid,
-    async stop() {
-      try {
-        process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      for (let i = 0; i < 100; i++) {
-        try {
-          process.kill(pid, 0);
-          await new Promise((res) => setTimeout(res, 50));
-        } catch {
-          break;
-        }
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+  redisChildren.add(child);
+  let log = '';
+  child.stdout!.setEncoding('utf8').on('data', (s: string) => (log += s));
+  child.stderr!.setEncoding('utf8').on('data', (s: string) => (log += s));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    }
+    redisChildren.delete(child);
+    rmSync(dir, { recursive: true, force: true });
   };
+  const ready = await new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), 15_000);
+    const check = () => {
+      if (/Ready to accept connections/.test(log)) {
+        clearTimeout(timer);
+        resolve(true);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve(false);
+    });
+  });
+  if (!ready) {
+    await stop();
+    throw new Error(`redis-server did not start on port ${port}: ${log}`);
+  }
+  return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid!, stop };
 }
