@@ -62,8 +62,11 @@ export function redact(url: string): string {
 }
 
 export async function createBullQueue(opts: BullQueueOptions): Promise<JobQueue> {
-  const { Queue, Worker, DelayedError } = await import('bullmq');
-  const { Redis } = await import('ioredis');
+  const [bull, ioredis] = await Promise.all([import('bullmq'), import('ioredis')]).catch((e: unknown) => {
+    throw new Error(`DOCINLINE_REDIS_URL needs the bullmq and ioredis packages (npm install bullmq ioredis): ${(e as Error).message}`);
+  });
+  const { Queue, Worker, DelayedError } = bull;
+  const { Redis } = ioredis;
   // The producer fails fast when Redis is down (a 503 for POST /v1/batches rather than a hang); workers
   // wait for it to come back, as BullMQ requires for their blocking connection.
   const producer = new Redis(opts.url, { maxRetriesPerRequest: 2, enableOfflineQueue: false, lazyConnect: false });

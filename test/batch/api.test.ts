@@ -361,7 +361,7 @@ for (const backend of [memoryBackend(), redisBackend()]) {
       up.reset();
       up.setDefault({ delayMs: 300 });
       try {
-        const n = 48;
+        const n = 160; // 20 rounds of 8 lanes at 300 ms: a cancel after the first results lands mid-batch
         const rows = Array.from({ length: n }, (_, i) => ({ custom_id: `c-${i}`, method: 'POST', url: '/v1/chat/completions', body: { model: `cancel-${i}`, messages: [{ role: 'user', content: 'x' }] } }));
         const input = await upload(jsonl(rows));
         const created = await client().batches.create({ input_file_id: input.id, endpoint: '/v1/chat/completions', completion_window: '24h' });

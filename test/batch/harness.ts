@@ -138,7 +138,7 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
 export async function startWorker(env: Record<string, string>, args: string[] = []): Promise<Proc> {
   const { proc } = await spawnUntil(
     process.execPath,
-    ['--import', 'tsx', '--input-type=module', '-e', entry('adapters/node/commands/worker.ts'), ...args],
+    ['--import', 'tsx', '--input-type=module', '-e', entry('adapters/node/commands/worker.ts'), '--', ...args],
     { ...process.env, DOCINLINE_LOG_LEVEL: process.env.DOCINLINE_TEST_LOG ?? 'warn', ...env },
     /taking batch jobs/,
     'docinline worker',

@@ -30,6 +30,8 @@ SIGINT/SIGTERM after the requests it has started (unfinished work goes back to t
 
 Options:
   -c, --concurrency N   batch jobs at once in this process (default DOCINLINE_WORKER_CONCURRENCY, 16)
+      --recover         first queue again the work of every unfinished batch in the store: only after
+                        Redis lost its data (a healthy queue would then run some requests twice)
   -h, --help            this text
 
 Without DOCINLINE_REDIS_URL there is no shared queue: \`docinline serve\` runs batches itself.
@@ -38,7 +40,11 @@ Without DOCINLINE_REDIS_URL there is no shared queue: \`docinline serve\` runs b
 export async function run(args: string[]): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { concurrency: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } }, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: { concurrency: { type: 'string', short: 'c' }, recover: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
   } catch (e) {
     process.stderr.write(`docinline worker: ${(e as Error).message}\n\n${USAGE}`);
     return 2;
@@ -85,6 +91,7 @@ export async function run(args: string[]): Promise<number> {
   const gateway = createGateway({ config, runtime, files, fetcher, upstream: upstream.transport, cache: createMemoryParseCache(config.cache), logger });
   const queue = await createQueue(config, logger);
   const batches = createBatchModule({ blobs: files.store.blobs, files: files.store, queue, config, logger });
+  if (values.recover) process.stdout.write(`docinline worker: queued the work of ${await batches.service.recover()} unfinished batch(es) again\n`);
   const consumer = batches.service.startWorker(gateway, concurrency);
   process.stdout.write(`docinline worker ${process.pid}: taking batch jobs from ${redact(config.redisUrl)} (concurrency ${concurrency}, backend ${config.upstream.url})\n`);
 
