@@ -399,6 +399,9 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
   grid = splitRows(grid, words, 'text', nh);
   grid = compactGrid(dropEmptyLines(grid));
   if (grid.ys.length - 1 - grid.headerRows < 2 || grid.xs.length < 3) return undefined;
+  // Two lines of aligned words (an axis and a legend, a wide heading) are too little to call a table
+  // unless rules frame them.
+  if (grid.ys.length - 1 < 3 && !(lowestTopRule && bottomRule)) return undefined;
   for (const l of headLines) usedLine.add(l);
   for (const l of body) usedLine.add(l);
   const used = [...headLines, ...body].flatMap((l) => l.words);

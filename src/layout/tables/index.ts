@@ -95,16 +95,25 @@ function detectUpright(page: SourcePage): TableCandidate[] {
   if (free.size < 4) return [];
   const found: { grid: Grid; words: number[]; method: Table['method'] }[] = [];
   const segs = mergeRules(page.rules ?? []);
+  // Boxes drawn with rules that are not tables (chart frames, text boxes): aligned text inside them
+  // (bar values, axis labels) is not a borderless table either. A frame round the whole page is not one.
+  const boxes: BBox[] = [];
   if (segs.length) {
     const groups = connectedGroups(segs);
     for (const g of groups) {
       const res = ruledGrid(g, words, [...free]);
-      if (!res || !acceptRuled(res.grid)) continue;
+      if (!res || !acceptRuled(res.grid)) {
+        const b = g.bbox;
+        if (g.h.length >= 2 && g.v.length >= 2 && (b.x1 - b.x0) * (b.y1 - b.y0) < 0.6 * page.width * page.height) boxes.push(b);
+        continue;
+      }
       found.push({ grid: res.grid, words: res.words, method: 'ruled' });
       for (const i of res.words) free.delete(i);
     }
   }
   for (const t of borderlessTables(page, [...free], segs)) {
+    const tb = { x0: t.grid.xs[0], y0: t.grid.ys[0], x1: t.grid.xs[t.grid.xs.length - 1], y1: t.grid.ys[t.grid.ys.length - 1] };
+    if (boxes.reduce((sum, b) => sum + overlapArea(tb, b), 0) > 0.6 * area(tb)) continue;
     found.push({ grid: t.grid, words: t.words, method: 'borderless' });
     for (const i of t.words) free.delete(i);
   }
@@ -122,6 +131,14 @@ function detectUpright(page: SourcePage): TableCandidate[] {
     out.push(cand);
   }
   return out;
+}
+
+function area(b: BBox): number {
+  return Math.max(0, b.x1 - b.x0) * Math.max(0, b.y1 - b.y0);
+}
+
+function overlapArea(a: BBox, b: BBox): number {
+  return Math.max(0, Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0)) * Math.max(0, Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0));
 }
 
 function acceptRuled(g: Grid): boolean {

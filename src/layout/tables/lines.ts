@@ -149,7 +149,8 @@ function lineFromChunks(words: Word[], chunks: Chunk[], base: TextLine): TextLin
  * and cuts lines at the gutter between them where one side is prose.
  */
 export function splitAtTextColumns(words: Word[], lines: TextLine[], pageWidth: number): TextLine[] {
-  const wordCount = (c: Chunk) => c.words.length;
+  // Real words only: dot leaders ("Algeria . . . . .") make long chunks with straight right edges too.
+  const wordCount = (c: Chunk) => c.words.filter((i) => /\p{L}{2,}/u.test(words[i].text)).length;
   const prose = lines.flatMap((l) => l.chunks).filter((c) => wordCount(c) >= 6 && c.x1 - c.x0 >= 0.2 * pageWidth);
   const cols: { x0: number; x1: number; n: number; ys: number[]; texts: Set<string> }[] = [];
   for (const c of prose) {

@@ -88,6 +88,9 @@ export function ruledGrid(group: RuleGroup, words: Word[], candidates: number[])
     inside.push(i);
   }
   if (!inside.length) return undefined;
+  // Chart gridlines and bar outlines make grids too, with the values floating in mostly empty cells.
+  const filled = cells.filter((c) => c.words.length).length;
+  if (cells.length >= 12 && filled < 0.2 * cells.length) return undefined;
 
   let grid: Grid = { xs, ys, cells: splitByText(cells, xs, words), headerRows: 0 };
   grid = dropThinEmpty(grid);
