@@ -18,6 +18,8 @@ import { createLocalBlobStore } from '../../adapters/node/storage-local.js';
 import { createMemoryQueue, type MemoryQueue } from '../../adapters/node/queue-memory.js';
 import { createNodeRuntime } from '../../adapters/node/runtime.js';
 import { startFakeUpstream, type FakeUpstream } from '../helpers/fake-upstream.js';
+import { startS3rver } from '../helpers/s3rver.js';
+import { createS3BlobStore } from '../../adapters/node/storage-s3.js';
 import { tempDir, until } from './harness.js';
 
 let up: FakeUpstream;
@@ -203,6 +205,45 @@ describe('batch service', () => {
     } finally {
       await worker.close();
       await queue.close();
+    }
+  });
+
+  test('on S3-compatible storage (s3rver): state, results and files in the bucket, every custom_id once', async () => {
+    up.reset();
+    up.setDefault({ delayMs: 10 });
+    up.enqueue({ status: 500 }, { status: 429, headers: { 'retry-after-ms': '100' } });
+    const s3 = await startS3rver();
+    const queue = createMemoryQueue({ backoffMs: () => 20 });
+    try {
+      const config = loadConfig({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_BATCH_CONCURRENCY: '4', DOCINLINE_BATCH_RETRY_BASE_MS: '20', DOCINLINE_LOG_LEVEL: 'silent' });
+      const blobs = createS3BlobStore(s3.options);
+      const s3files = createFilesModule({ blobs, config });
+      const s3gw = createGateway({ config, runtime: createNodeRuntime({ ocrDefaults: false }), files: s3files, logger: silentLogger });
+      const mod = createBatchModule({ blobs, files: s3files.store, queue, config, logger: silentLogger });
+      const worker = mod.service.startWorker(s3gw, 8);
+      const n = 30;
+      const text = Array.from({ length: n }, (_, i) => JSON.stringify({ custom_id: `s3-${i}`, method: 'POST', url: '/v1/chat/completions', body: { model: `s3m-${i}`, messages: [] } })).join('\n');
+      const inputId = (await s3files.store.create('key_owner1', { filename: 'in.jsonl', purpose: 'batch', body: text })).id;
+      const b = await mod.service.create('key_owner1', { input_file_id: inputId, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: null, output_expires_after: null });
+      await assert.rejects(mod.service.get('key_other', b.id), /No such Batch/);
+      const done = await until(async () => {
+        const x = await mod.service.get('key_owner1', b.id);
+        return x.status === 'completed' ? x : null;
+      }, 30_000, 'completed on S3');
+      await worker.close();
+      assert.deepEqual(done.request_counts, { total: n, completed: n, failed: 0 });
+      const out = new TextDecoder().decode((await s3files.store.read('key_owner1', done.output_file_id!))!.bytes).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+      assert.deepEqual(out.map((l) => l.custom_id).sort(), Array.from({ length: n }, (_, i) => `s3-${i}`).sort());
+      for (const l of out) assert.equal(l.response.body.model, `s3m-${l.custom_id.slice(3)}`);
+      const ns = await ownerNamespace('key_owner1');
+      const left = [];
+      for await (const k of blobs.list(batchKeys.workPrefix(ns, b.id))) left.push(k);
+      assert.deepEqual(left, [], 'work objects deleted from the bucket');
+      assert.equal((await mod.service.list('key_owner1', { limit: 10 })).data[0]!.id, b.id);
+    } finally {
+      await queue.close();
+      await s3.close();
+      up.setDefault({});
     }
   });
 });
