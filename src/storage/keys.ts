@@ -38,7 +38,32 @@ function randomChars(n: number): string {
 
 /** A new id like `file-0Ov4Qx3bA9c…`: prefix, 8 chars of creation time (ms, base62), 16 random chars. */
 export function newId(prefix: string, nowMs: number = Date.now()): string {
-  return `${prefix}${encodeTime(nowMs)}${randomChars(RANDOM_CHARS)}`;
+  // Monotonic within a process (as ULIDs are): ids made in the same millisecond continue from the last
+  // random part, so listing keys in order is creation order even for uploads a microsecond apart.
+  let random: string;
+  if (nowMs === last.ms && last.random) {
+    random = incrementBase62(last.random);
+  } else {
+    random = randomChars(RANDOM_CHARS);
+  }
+  last.ms = nowMs;
+  last.random = random;
+  return `${prefix}${encodeTime(nowMs)}${random}`;
+}
+
+const last = { ms: -1, random: '' };
+
+function incrementBase62(s: string): string {
+  const chars = s.split('');
+  for (let i = chars.length - 1; i >= 0; i--) {
+    const d = BASE62.indexOf(chars[i]!);
+    if (d < 61) {
+      chars[i] = BASE62[d + 1]!;
+      return chars.join('');
+    }
+    chars[i] = BASE62[0]!;
+  }
+  return randomChars(s.length); // 62^16 ids in one millisecond: cannot happen
 }
 
 /** The creation time encoded in an id made by newId, or null when the id is not one of ours. */
