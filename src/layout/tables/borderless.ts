@@ -34,12 +34,47 @@ export function borderlessTables(page: SourcePage, free: number[], segs: Segment
   const out: BorderlessTable[] = [];
   const usedLine = new Set<TextLine>();
   const vRules = segs.filter((s) => s.o === 'v');
-  for (const block of findBlocks(lines, ruleFrames(hRules, lines, page.width, vRules))) {
+  const blocks = joinSections(lines, findBlocks(lines, ruleFrames(hRules, lines, page.width, vRules)));
+  for (const block of blocks) {
     if (block.some((l) => usedLine.has(l))) continue;
     const t = blockToTable(page, lines, block, hRules, usedLine);
     if (t) out.push(t);
   }
   return out;
+}
+
+/**
+ * A table broken into sections by a wider gap and a section title ("AMERICA, NORTH") is found as two
+ * blocks: consecutive blocks whose column edges line up, with at most a few lone lines between them,
+ * are one table.
+ */
+function joinSections(lines: TextLine[], blocks: TextLine[][]): TextLine[][] {
+  const sorted = blocks.slice().sort((a, b) => a[0].y0 - b[0].y0);
+  const out: TextLine[][] = [];
+  for (const b of sorted) {
+    const prev = out[out.length - 1];
+    if (prev) {
+      const last = prev[prev.length - 1], first = b[0];
+      const fs = median(prev.map((l) => l.fontSize)) || 10;
+      const x0 = Math.min(...prev.map((l) => l.x0)), x1 = Math.max(...prev.map((l) => l.x1));
+      const between = lines.filter((l) => l.y0 >= last.y1 - 1 && l.y1 <= first.y0 + 1 && l !== last && l !== first && l.x1 > x0 && l.x0 < x1);
+      const gap = first.y0 - last.y1 - between.reduce((sum, l) => sum + (l.y1 - l.y0), 0);
+      const close = gap <= 4 * fs && between.length <= 2 && between.every((l) => !isMulti(l));
+      if (close && sameColumns(findColumns(prev, fs), findColumns(b, fs), fs)) {
+        out[out.length - 1] = [...prev, ...between, ...b];
+        continue;
+      }
+    }
+    out.push(b);
+  }
+  return out;
+}
+
+function sameColumns(a: Column[], b: Column[], fs: number): boolean {
+  if (a.length < 2 || b.length < 2) return false;
+  const ea = a.slice(1).map((c) => c.x0), eb = b.slice(1).map((c) => c.x0);
+  const matched = eb.filter((x) => ea.some((y) => Math.abs(x - y) <= 1.5 * fs)).length;
+  return matched >= 0.7 * Math.max(ea.length, eb.length);
 }
 
 function isMulti(l: TextLine): boolean {
@@ -146,7 +181,7 @@ function findColumns(block: TextLine[], fs: number): Column[] {
     if (before > noise && count <= noise) { inGap = true; openAt = x; }
     else if (before <= noise && count > noise && inGap) {
       inGap = false;
-      if (x - openAt >= 0.3 * fs && openAt > x0 && x < x1) gutters.push([openAt, x]);
+      if (x > openAt && openAt > x0 && x < x1) gutters.push([openAt, x]);
     }
   }
   const cols: Column[] = [];
@@ -155,7 +190,9 @@ function findColumns(block: TextLine[], fs: number): Column[] {
     const mid = (a + b) / 2;
     const support = multi.filter((l) => l.chunks.some((c) => c.x1 <= mid && c.x1 > left - 1) && l.chunks.some((c) => c.x0 >= mid)).length;
     const leftSupport = block.filter((l) => l.chunks.some((c) => c.x1 <= mid && c.x1 >= left)).length;
-    if (support < Math.max(2, 0.2 * multi.length) || leftSupport < 2) continue;
+    // Narrow gutters (the widest numbers of two right-aligned columns nearly touch) need more rows.
+    const need = b - a >= 0.3 * fs ? Math.max(2, 0.2 * multi.length) : Math.max(4, 0.7 * multi.length);
+    if (support < need || leftSupport < 2) continue;
     cols.push({ x0: left, x1: mid });
     left = mid;
   }
@@ -280,10 +317,12 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
       header.unshift(l);
     }
   } else {
-    for (let k = idx - 1; k >= 0 && header.length < 3; k--) {
+    for (let k = idx - 1; k >= 0 && header.length < 4; k--) {
       const l = all[k];
+      // Lines beside the table (another text column) are skipped, not a reason to stop.
+      if (l.x1 <= bx0 || l.x0 >= bx1) continue;
       const next = header[0] ?? body[0];
-      if (usedLine.has(l) || next.y0 - l.y1 > 0.8 * fs) break;
+      if (usedLine.has(l) || next.y0 - l.y1 > 1.2 * fs) break;
       if (CAPTION_RE.test(l.chunks[0].text)) break;
       if (l.x0 < bx0 - fs || l.x1 > bx1 + fs) break;
       if (!isMulti(l) && l.x1 - l.x0 > 0.6 * width) break;
@@ -304,6 +343,13 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
   } else if (body.some(numericLine)) {
     const first = body.findIndex(numericLine);
     if (first > 0 && first <= 4) { headLines = headLines.concat(body.slice(0, first)); body = body.slice(first); }
+  }
+  // A lone label at the start of the first column just above the body is its first section row.
+  while (headLines.length > 1) {
+    const l = headLines[headLines.length - 1];
+    if (l.chunks.length !== 1 || l.chunks[0].x0 > cols[0].x0 + fs || l.chunks[0].x1 > cols[0].x1 + fs) break;
+    if (!headLines.slice(0, -1).some((h) => h.chunks.some((c) => c.x0 > cols[0].x1))) break;
+    body.unshift(headLines.pop()!);
   }
   if (body.length < 2) return undefined;
 

@@ -10,6 +10,8 @@ export interface GridCell {
   c1: number;
   words: number[];
   header?: boolean;
+  /** Marks a group title waiting for a row of its own (ruled tables with unruled sub-columns). */
+  title?: number;
 }
 
 /** Column edges `xs` and row edges `ys` (page space) with cells covering every position once. */

@@ -27,6 +27,15 @@ export interface TextLine {
 
 const NUM_TOKEN = /^[([]?[-+−–$€£¥]?[\d.,]*\d[\d.,]*%?[)\]]?\*?$/;
 
+/**
+ * Two numeric tokens side by side are two cells (a number has no space inside), except a group of
+ * three digits after a short integer: "33 003" written with a space as thousands separator.
+ */
+function twoNumbers(a: string, b: string): boolean {
+  if (!NUM_TOKEN.test(a) || !NUM_TOKEN.test(b)) return false;
+  return !(/^\d{3}([.,]\d+)?$/.test(b) && /^[-+−–]?\d{1,3}$/.test(a));
+}
+
 /** Gap, in ems of the line's font size, above which two words on a line belong to different cells. */
 export const CHUNK_GAP_EM = 0.6;
 
@@ -106,7 +115,7 @@ export function buildLines(words: Word[], indices: number[], gapEm = CHUNK_GAP_E
       const gap = w.bbox.x0 - curX1;
       // Tight numeric columns: two numbers a little more than a space apart are two cells.
       const efs = cur.length ? Math.min(w.fontSize, words[cur[cur.length - 1]].fontSize) || fs : fs;
-      if (cur.length && (gap > gapEm * efs || (gap > 0.4 * efs && NUM_TOKEN.test(words[cur[cur.length - 1]].text) && NUM_TOKEN.test(w.text) && !/^\d{3}\b/.test(w.text)))) {
+      if (cur.length && (gap > gapEm * efs || (gap > 0.15 * efs && twoNumbers(words[cur[cur.length - 1]].text, w.text)))) {
         chunks.push(makeChunk(words, cur));
         cur = [];
       }

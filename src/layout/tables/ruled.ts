@@ -132,6 +132,7 @@ function splitByText(cells: GridCell[], xs: number[], words: Word[]): GridCell[]
  */
 function splitColumnsByText(grid: Grid, words: Word[]): Grid {
   let g = grid;
+  const pending: Pending[] = [];
   for (let c = g.xs.length - 2; c >= 0; c--) {
     const cells = g.cells.filter((x) => x.c0 === c && x.c1 === c + 1 && x.words.length);
     if (cells.length < 3) continue;
@@ -154,9 +155,11 @@ function splitColumnsByText(grid: Grid, words: Word[]): Grid {
       if (before > noise && count <= noise) openAt = x;
       else if (before <= noise && count > noise && !Number.isNaN(openAt)) {
         const mid = (openAt + x) / 2;
-        if (x - openAt >= 0.3 * fs && openAt > minX && x < maxX && mid > lo && mid < hi) {
+        if (x > openAt && openAt > minX && x < maxX && mid > lo && mid < hi) {
           const support = multi.filter((l) => l.chunks.some((ch) => ch.x1 <= mid) && l.chunks.some((ch) => ch.x0 >= mid)).length;
-          if (support >= Math.max(3, 0.5 * lines.length)) cuts.push(mid);
+          // Narrow gutters (the widest numbers of two right-aligned columns nearly touch) need more rows.
+          const need = x - openAt >= 0.3 * fs ? Math.max(3, 0.5 * lines.length) : Math.max(4, 0.7 * lines.length);
+          if (support >= need) cuts.push(mid);
         }
         openAt = NaN;
       }
@@ -171,16 +174,67 @@ function splitColumnsByText(grid: Grid, words: Word[]): Grid {
       if (cell.c0 < c || cell.c1 > c + 1) { out.push({ ...cell, c1: cell.c1 + k }); continue; }
       // A single-column cell: split its words by the cuts unless its text straddles one (a group header).
       const parts: number[][] = Array.from({ length: k + 1 }, () => []);
-      let straddles = false;
-      for (const l of buildLines(words, cell.words)) for (const ch of l.chunks) {
-        const j = cuts.filter((x) => x < (ch.x0 + ch.x1) / 2).length;
-        if (cuts.some((x) => ch.x0 < x - 1 && ch.x1 > x + 1)) straddles = true;
-        parts[j].push(...ch.words);
+      const cellLines = buildLines(words, cell.words);
+      const straddling = cellLines.map((l) => l.chunks.some((ch) => cuts.some((x) => ch.x0 < x - 1 && ch.x1 > x + 1)));
+      const lastStraddle = straddling.lastIndexOf(true);
+      if (lastStraddle >= 0) {
+        // A group title over sub-column titles ("Non-Hispanic white" over "Male  Female"): the title
+        // spans the sub-columns in a row of its own, the lines under it are split.
+        const lower = cellLines.slice(lastStraddle + 1);
+        if (lower.length && lower.every((l) => l.chunks.length >= 2)) {
+          const upper = cellLines.slice(0, lastStraddle + 1);
+          for (const l of lower) for (const ch of l.chunks) parts[cuts.filter((x) => x < (ch.x0 + ch.x1) / 2).length].push(...ch.words);
+          const y = (Math.max(...upper.map((l) => l.y1)) + Math.min(...lower.map((l) => l.y0))) / 2;
+          const top = { ...cell, c1: cell.c1 + k, words: upper.flatMap((l) => l.words), title: pending.length + 1 };
+          out.push(top);
+          pending.push({ id: top.title, r: cell.r0, y, subs: parts.map((w, j) => ({ ...cell, c0: c + j, c1: c + j + 1, words: w })) });
+          continue;
+        }
+        out.push({ ...cell, c1: cell.c1 + k });
+        continue;
       }
-      if (straddles) { out.push({ ...cell, c1: cell.c1 + k }); continue; }
+      for (const l of cellLines) for (const ch of l.chunks) parts[cuts.filter((x) => x < (ch.x0 + ch.x1) / 2).length].push(...ch.words);
       for (let j = 0; j <= k; j++) out.push({ ...cell, c0: c + j, c1: c + j + 1, words: parts[j] });
     }
     g = { ...g, xs, cells: out };
+  }
+  return insertTitleRows(g, pending);
+}
+
+/**
+ * Gives each group title found by splitColumnsByText a row of its own: its band is cut at `y`, the
+ * title keeps the upper part, its sub-cells take the lower part, and the other cells of the band
+ * span both.
+ */
+interface Pending { id: number; r: number; y: number; subs: GridCell[] }
+
+function insertTitleRows(grid: Grid, pending: Pending[]): Grid {
+  let g = grid;
+  const byRow = new Map<number, Pending[]>();
+  for (const p of pending) {
+    const list = byRow.get(p.r) ?? [];
+    list.push(p);
+    byRow.set(p.r, list);
+  }
+  for (const r of [...byRow.keys()].sort((a, b) => b - a)) {
+    const list = byRow.get(r)!;
+    const y = list.reduce((s, p) => s + p.y, 0) / list.length;
+    const ys = [...g.ys.slice(0, r + 1), y, ...g.ys.slice(r + 1)];
+    const cells: GridCell[] = [];
+    for (const c of g.cells) {
+      const p = c.title !== undefined ? list.find((x) => x.id === c.title) : undefined;
+      if (p) {
+        cells.push({ ...c, r1: r + 1, title: undefined });
+        // Sub-cells sit under the title: the columns the title spans now.
+        const span = c.c1 - c.c0, n = p.subs.length;
+        p.subs.forEach((sub, j) => cells.push({ ...sub, r0: r + 1, r1: r + 2, c0: c.c0 + Math.round((j * span) / n), c1: c.c0 + Math.round(((j + 1) * span) / n) }));
+        continue;
+      }
+      const r0 = c.r0 > r ? c.r0 + 1 : c.r0;
+      const r1 = c.r1 > r ? c.r1 + 1 : c.r1;
+      cells.push({ ...c, r0, r1 });
+    }
+    g = { ...g, ys, cells, headerRows: g.headerRows > r ? g.headerRows + 1 : g.headerRows };
   }
   return g;
 }
