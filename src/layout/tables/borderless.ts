@@ -231,7 +231,8 @@ function headerRange(c: Chunk, cols: Column[], line: Chunk[], below: boolean, ru
   // A rule drawn just under a header (booktabs \cmidrule) spans exactly the columns it covers.
   const fsz = c.fontSize || 10;
   const tableW = cols[cols.length - 1].x1 - cols[0].x0;
-  const under = rules.find((r) => r.pos >= c.y1 - 3 && r.pos <= c.y1 + 0.8 * fsz && r.a <= c.x0 + 3 && r.b >= c.x1 - 3 && r.b - r.a < 0.9 * tableW);
+  const under = rules.find((r) => r.pos >= c.y1 - 3 && r.pos <= c.y1 + 0.8 * fsz && r.a <= c.x0 + 3 && r.b >= c.x1 - 3 && r.b - r.a < 0.9 * tableW
+    && line.every((o) => o === c || o.x1 <= r.a + 2 || o.x0 >= r.b - 2));
   if (under) {
     const inCols = cols.map((col, k) => ((col.x0 + col.x1) / 2 >= under.a && (col.x0 + col.x1) / 2 <= under.b ? k : -1)).filter((k) => k >= 0);
     if (inCols.length) return [inCols[0], inCols[inCols.length - 1]];
@@ -322,7 +323,7 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
       // Lines beside the table (another text column) are skipped, not a reason to stop.
       if (l.x1 <= bx0 || l.x0 >= bx1) continue;
       const next = header[0] ?? body[0];
-      if (usedLine.has(l) || next.y0 - l.y1 > 1.2 * fs) break;
+      if (usedLine.has(l) || next.y0 - l.y1 > 2 * fs) break;
       if (CAPTION_RE.test(l.chunks[0].text)) break;
       if (l.x0 < bx0 - fs || l.x1 > bx1 + fs) break;
       if (!isMulti(l) && l.x1 - l.x0 > 0.6 * width) break;
