@@ -281,6 +281,22 @@ function mergeHeaderLines(lines: TextLine[]): TextLine[] {
   return out;
 }
 
+/**
+ * A lone line above a table that reads as the end of the paragraph before it: a sentence that ends
+ * with a full stop, a line starting in lower case, or a line right under a full-width line of text.
+ */
+function endsParagraph(l: TextLine, all: TextLine[], k: number, x0: number, x1: number): boolean {
+  const text = l.chunks[0].text.trim();
+  if (/^\p{Ll}/u.test(text)) return true;
+  if (/\s\S+[.!?;:]$/.test(text) && !/\d[.:]?$/.test(text)) return true;
+  for (let j = k - 1; j >= 0; j--) {
+    const a = all[j];
+    if (a.x1 <= x0 || a.x0 >= x1) continue;
+    return l.y0 - a.y1 < 0.8 * l.fontSize && !isMulti(a) && a.x1 - a.x0 > 0.6 * (x1 - x0);
+  }
+  return false;
+}
+
 function numericLine(l: TextLine): boolean {
   return l.chunks.some((c, k) => k > 0 && isNumericText(c.text)) || (l.chunks.length > 1 && l.chunks.slice(1).every((c) => isNumericText(c.text.split(' ')[0])));
 }
@@ -327,6 +343,7 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
       if (CAPTION_RE.test(l.chunks[0].text)) break;
       if (l.x0 < bx0 - fs || l.x1 > bx1 + fs) break;
       if (!isMulti(l) && l.x1 - l.x0 > 0.6 * width) break;
+      if (!isMulti(l) && endsParagraph(l, all, k, bx0, bx1)) break;
       if (hRules.some((s) => spans(s) && s.pos > l.y1 - 1 && s.pos < next.y0 + 1) && !isMulti(l)) break;
       header.unshift(l);
     }

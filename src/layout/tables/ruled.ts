@@ -98,6 +98,7 @@ export function ruledGrid(group: RuleGroup, words: Word[], candidates: number[])
   grid = splitRows(grid, words, 'strict');
   grid = splitColumnsByText(grid, words);
   grid = compactGrid(dropEmptyLines(grid));
+  grid.headerRows = headerRowsOf(grid, words);
   return { grid, words: inside };
 }
 
@@ -237,6 +238,21 @@ function insertTitleRows(grid: Grid, pending: Pending[]): Grid {
     g = { ...g, ys, cells, headerRows: g.headerRows > r ? g.headerRows + 1 : g.headerRows };
   }
   return g;
+}
+
+/**
+ * Header rows of a ruled table: the rows a cell of the first row spans down over (a merged header),
+ * else a first row set in bold above rows that are not.
+ */
+function headerRowsOf(g: Grid, words: Word[]): number {
+  const rows = g.ys.length - 1;
+  const span = Math.max(1, ...g.cells.filter((c) => c.r0 === 0).map((c) => c.r1));
+  if (span > 1 && span < rows) return span;
+  const bold = (r: number) => {
+    const ws = g.cells.filter((c) => c.r0 === r).flatMap((c) => c.words);
+    return ws.length > 0 && ws.every((i) => words[i].bold);
+  };
+  return rows > 2 && bold(0) && !bold(1) ? 1 : 0;
 }
 
 /** Double rules and frame padding leave thin rows/columns without text: drop those. */
