@@ -26,6 +26,8 @@ interface LineCluster {
 
 const NUMERIC_RE = /^[([]?[-+−–$€£¥]?\s?\d[\d.,\s]*%?[)\]]?\*?$|^[-–—]$|^n\/?a$/i;
 
+const BULLET_RE = /^([•●▪◦·‣⁃■□➢►✓✔❖\-–*]\s|\(?\d{1,2}[.)]\s)/;
+
 export function isNumericText(s: string): boolean {
   return NUMERIC_RE.test(s.trim());
 }
@@ -99,7 +101,9 @@ function splitBand(g: Grid, r: number, words: Word[], mode: SplitMode): Grid {
     const n = nCells(cl);
     const hasNumber = cl.lines.some((l) => isNumericText(l.text));
     const firstColLine = cl.lines.find((l) => l.cell.c0 === firstCol);
-    if (mode === 'strict') { isStart[k] = n >= 2 && (!!firstColLine || hasNumber || !continuesText(clusters, k)); continue; }
+    // Inside a ruled band, text lines side by side are paragraphs or list items of rich cells; only
+    // lines carrying numbers in several cells are separate records.
+    if (mode === 'strict') { isStart[k] = n >= 2 && hasNumber && !cl.lines.some((l) => BULLET_RE.test(l.text)); continue; }
     if (n >= 2) { isStart[k] = !!firstColLine || hasNumber || !continuesText(clusters, k); continue; }
     // A lone line: a new row when it is a row label in the first column, not the wrap of the line above.
     if (firstColLine && !continuesLabel(clusters, k, firstCol, words)) isStart[k] = true;
