@@ -89,7 +89,9 @@ export function buildLines(words: Word[], indices: number[], gapEm = CHUNK_GAP_E
       const ov = Math.min(l.y1, w.bbox.y1) - Math.max(l.y0, w.bbox.y0);
       const minH = Math.min(h, l.y1 - l.y0);
       const dBase = Math.abs(l.baseline - bl);
-      if (ov < 0.5 * minH || dBase > 0.45 * Math.max(Math.min(l.fs, w.fontSize), 1)) continue;
+      // Superscripts and subscripts (smaller, raised or lowered, inside the line's box) join the line.
+      const script = w.fontSize < 0.85 * l.fs && ov >= 0.8 * h;
+      if (!script && (ov < 0.5 * minH || dBase > 0.45 * Math.max(Math.min(l.fs, w.fontSize), 1))) continue;
       const score = ov / minH - dBase / Math.max(l.fs, 1);
       if (!best || score > bestScore) { best = l; bestScore = score; }
     }
@@ -103,8 +105,19 @@ export function buildLines(words: Word[], indices: number[], gapEm = CHUNK_GAP_E
       open.push(l);
     }
   }
+  // A superscript opened a line of its own when it came first (it sorts by its higher baseline):
+  // fold such small lines into the line whose box holds them.
+  for (const l of lines) {
+    if (!l.words.length || l.words.length > 2) continue;
+    const h = l.y1 - l.y0;
+    const lx0 = Math.min(...l.words.map((i) => words[i].bbox.x0)), lx1 = Math.max(...l.words.map((i) => words[i].bbox.x1));
+    const host = lines.find((m) => m !== l && m.words.length > 2 && l.fs < 0.85 * m.fs && Math.min(m.y1, l.y1) - Math.max(m.y0, l.y0) >= 0.6 * h
+      && m.words.some((i) => words[i].bbox.x1 <= lx0 + 1) && m.words.some((i) => words[i].bbox.x0 >= lx1 - 1));
+    if (host) { host.words.push(...l.words); l.words = []; }
+  }
   const out: TextLine[] = [];
   for (const l of lines) {
+    if (!l.words.length) continue;
     l.words.sort((a, b) => words[a].bbox.x0 - words[b].bbox.x0);
     const fs = median(l.words.map((i) => words[i].fontSize)) || 1;
     const chunks: Chunk[] = [];
