@@ -3,7 +3,7 @@ import { buildLines, wordsText } from './lines.js';
 import type { TextLine } from './lines.js';
 
 /** "Table 3:", "TABLE IV.", "Tab. 2", "Tableau 1", "Tabelle 2", "表 1". */
-export const CAPTION_RE = /^(?:table|tab\.|tableau|tabelle|tabla|tabella|tabel|表)\s*(?:[0-9]+|[ivxlc]+\b|[a-z]\b)(?:[.:\-–—)]|\s|$)/i;
+export const CAPTION_RE = /^(?:table|tab\.|tableau|tabelle|tabla|tabella|tabel|exhibit|表)\s*(?:[0-9]+|[ivxlc]+\b|[a-z]\b)(?:[.:\-–—)]|\s|$)/i;
 
 /**
  * A caption/title line directly above or below the table, starting "Table N" and continuing over
@@ -60,4 +60,19 @@ function build(page: SourcePage, lines: TextLine[]): { text: string; bbox: BBox;
     y1: Math.max(...lines.map((l) => l.y1)),
   };
   return { text, bbox, wordIndices: idx };
+}
+
+export const FIGURE_RE = /^(?:figure|fig\.|chart|graph|abbildung|graphique|gráfico)\s*(?:[0-9]+|[ivxlc]+\b)/i;
+
+/** A "Figure N" caption just above or below the area: what is drawn there is a chart, not a table. */
+export function nearFigureCaption(page: SourcePage, bbox: BBox): boolean {
+  const near: number[] = [];
+  page.words.forEach((w, i) => {
+    const b = w.bbox;
+    const fs = w.fontSize || 10;
+    if (b.x1 < bbox.x0 - 50 || b.x0 > bbox.x1 + 50) return;
+    if ((b.y1 <= bbox.y0 + 2 && b.y1 >= bbox.y0 - 10 * fs) || (b.y0 >= bbox.y1 - 2 && b.y0 <= bbox.y1 + 6 * fs)) near.push(i);
+  });
+  if (!near.length) return false;
+  return buildLines(page.words, near, 3).some((l) => FIGURE_RE.test(lineText(page, l)));
 }

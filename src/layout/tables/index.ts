@@ -5,7 +5,7 @@ import { gridToTable } from './grid.js';
 import { connectedGroups, mergeRules } from './rules.js';
 import { ruledGrid } from './ruled.js';
 import { borderlessTables } from './borderless.js';
-import { findCaption } from './caption.js';
+import { findCaption, nearFigureCaption } from './caption.js';
 import { mergeContinued } from './merge.js';
 
 /** A table found on one page: its structure and which of the page's words it took. */
@@ -124,6 +124,11 @@ function detectUpright(page: SourcePage): TableCandidate[] {
     const bbox = { x0: f.grid.xs[0], y0: f.grid.ys[0], x1: f.grid.xs[f.grid.xs.length - 1], y1: f.grid.ys[f.grid.ys.length - 1] };
     const cand: TableCandidate = { bbox, table, wordIndices: f.words.slice().sort((a, b) => a - b) };
     const caption = findCaption(page, bbox, free);
+    // A grid or aligned numbers under "Figure N" is a chart (bars, axes, value labels).
+    if (!caption && nearFigureCaption(page, bbox)) {
+      for (const i of f.words) free.add(i);
+      continue;
+    }
     if (caption) {
       cand.caption = caption;
       for (const i of caption.wordIndices) free.delete(i);
