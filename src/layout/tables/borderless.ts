@@ -379,7 +379,9 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
 
   const last = body[body.length - 1];
   const bottomRule = hRules.some((x) => spans(x) && x.pos >= last.y1 - 1 && x.pos <= last.y1 + 2 * fs);
-  if (!plausible(words, body, cols, !!lowestTopRule && bottomRule)) return undefined;
+  const top0 = Math.min(body[0].y0, ...headLines.map((l) => l.y0));
+  const topBound = !!lowestTopRule || hRules.some((x) => spans(x) && x.pos <= top0 + 1 && x.pos >= top0 - 2 * fs);
+  if (!plausible(words, body, cols, topBound && bottomRule)) return undefined;
 
   // Header rows: one per header line; cells span the columns they cover.
   headLines = mergeHeaderLines(headLines);
@@ -465,7 +467,7 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
   if (grid.ys.length - 1 - grid.headerRows < 2 || grid.xs.length < 3) return undefined;
   // Two lines of aligned words (an axis and a legend, a wide heading) are too little to call a table
   // unless rules frame them.
-  if (grid.ys.length - 1 < 3 && !(lowestTopRule && bottomRule)) return undefined;
+  if (grid.ys.length - 1 < 3 && !(topBound && bottomRule)) return undefined;
   for (const l of headLines) usedLine.add(l);
   for (const l of body) usedLine.add(l);
   const used = [...headLines, ...body].flatMap((l) => l.words);
@@ -503,7 +505,7 @@ function plausible(words: Word[], body: TextLine[], cols: Column[], bounded: boo
   if (cols.length === 2 && !bounded && !numericCol) return false;
   // Words only, in two lines: a banner or a heading set wide, not a table.
   if (!numericCol && !bounded && body.length < 3) return false;
-  if (cols.length === 2) {
+  if (cols.length === 2 && !bounded) {
     const [a, b] = stats;
     // Bullets or numbers before long text: a list.
     const markers = perCol[0].filter((t) => /^([•●▪◦·\-–*]|\(?[0-9a-zA-Z]{1,3}[.)])$/.test(t)).length / (perCol[0].length || 1);

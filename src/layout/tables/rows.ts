@@ -104,7 +104,15 @@ function splitBand(g: Grid, r: number, words: Word[], mode: SplitMode): Grid {
     // Inside a ruled band, text lines side by side are paragraphs or list items of rich cells; only
     // lines carrying numbers in several cells are separate records.
     if (mode === 'strict') { isStart[k] = n >= 2 && hasNumber && !cl.lines.some((l) => BULLET_RE.test(l.text)); continue; }
-    if (n >= 2) { isStart[k] = !!firstColLine || hasNumber || !continuesText(clusters, k); continue; }
+    if (n >= 2) {
+      isStart[k] = !!firstColLine || hasNumber || !continuesText(clusters, k);
+      // A hanging indent in the first column under a full row of words: the row's text wraps.
+      const prevFirst = clusters[k - 1].lines.find((l) => l.cell.c0 === firstCol);
+      const fs = words[cl.lines[0].words[0]].fontSize || 10;
+      if (isStart[k] && !hasNumber && firstColLine && prevFirst && nCells(clusters[k - 1]) >= 2 && firstColLine.x0 > prevFirst.x0 + 0.5 * fs
+        && continuesText(clusters, k)) isStart[k] = false;
+      continue;
+    }
     // A lone line: a new row when it is a row label in the first column, not the wrap of the line above.
     if (firstColLine && !continuesLabel(clusters, k, firstCol, words)) isStart[k] = true;
     else if (!firstColLine && hasNumber) isStart[k] = true;
