@@ -25,7 +25,8 @@ export interface TextLine {
   chunks: Chunk[];
 }
 
-const NUM_TOKEN = /^[([]?[-+−–$€£¥]?[\d.,]*\d[\d.,]*%?[)\]]?\*?$/;
+// A number, a range or a confidence interval ("(1.1–1.2)"), a percentage, or a lone dash for "none".
+const NUM_TOKEN = /^(?:[([]?[-+−–$€£¥]?\d[\d.,]*(?:[–-]\d[\d.,]*)?%?[)\]]?\*{0,2}|[-–—]|n\/?a)$/i;
 
 /**
  * Two numeric tokens side by side are two cells (a number has no space inside), except a group of
@@ -182,17 +183,33 @@ export function splitAtTextColumns(words: Word[], lines: TextLine[], pageWidth: 
   }
   // Justified running text: several different lines with the same left and right edges (a table's
   // repeated row labels line up too, but repeat themselves).
-  const textCols = cols.filter((c) => c.n >= 3 && c.texts.size >= Math.max(3, 0.8 * c.n)).sort((a, b) => a.x0 - b.x0);
+  const textCols: { x0: number; x1: number; ys: number[] }[] = cols.filter((c) => c.n >= 3 && c.texts.size >= Math.max(3, 0.8 * c.n));
+  // Ragged-right running text: long lines sharing only their left edge, many of them continuing a
+  // sentence (starting in lower case), which table cells do not.
+  const ragged: { x0: number; x1s: number[]; n: number; lower: number; ys: number[]; texts: Set<string> }[] = [];
+  for (const c of lines.flatMap((l) => l.chunks).filter((x) => wordCount(x) >= 5 && x.x1 - x.x0 >= 0.15 * pageWidth)) {
+    const k = ragged.find((o) => Math.abs(o.x0 - c.x0) < 4);
+    const lower = /^\p{Ll}/u.test(c.text) ? 1 : 0;
+    if (k) { k.n++; k.lower += lower; k.x1s.push(c.x1); k.ys.push((c.y0 + c.y1) / 2); k.texts.add(c.text); }
+    else ragged.push({ x0: c.x0, x1s: [c.x1], n: 1, lower, ys: [(c.y0 + c.y1) / 2], texts: new Set([c.text]) });
+  }
+  for (const r of ragged) {
+    if (r.n < 3 || r.lower < Math.max(2, 0.3 * r.n) || r.texts.size < 0.8 * r.n) continue;
+    if (textCols.some((t) => Math.abs(t.x0 - r.x0) < 6)) continue;
+    // The column's right edge: where most of its lines end (a full-width line starting there is not it).
+    const x1s = r.x1s.slice().sort((a, b) => a - b);
+    textCols.push({ x0: r.x0, x1: x1s[Math.floor(0.8 * (x1s.length - 1))], ys: r.ys });
+  }
+  textCols.sort((a, b) => a.x0 - b.x0);
   if (!textCols.length) return lines;
-  // Cut points: the edges of each text column; a side counts as that column's text when it starts at
-  // the column's left edge (a paragraph line, maybe indented) or reads as prose.
+  // Cut points: the edges of each text column; a side counts as that column's text when running text
+  // of that column is level with it, or when it reads as prose itself.
   const cuts: { g: number; col: { x0: number; x1: number; ys: number[] }; inside: 'left' | 'right' }[] = [];
   for (const c of textCols) {
     cuts.push({ g: c.x0 - 1, col: c, inside: 'right' });
     cuts.push({ g: c.x1 + 1, col: c, inside: 'left' });
   }
-  const isColumnText = (cs: Chunk[], col: { x0: number; x1: number }) => cs.some((c) => wordCount(c) >= 4
-    || c.x1 - c.x0 >= 0.6 * (col.x1 - col.x0) || (c.x0 >= col.x0 - 2 && c.x0 <= col.x0 + 15 && c === cs[0]));
+  const isColumnText = (cs: Chunk[], col: { x0: number; x1: number }) => cs.some((c) => wordCount(c) >= 4 || c.x1 - c.x0 >= 0.6 * (col.x1 - col.x0));
   const out: TextLine[] = [];
   for (const l of lines) {
     let parts: TextLine[] = [l];
