@@ -163,3 +163,16 @@ test('words with broken (non-finite) boxes are ignored, not a crash', () => {
   assert.equal(found.length, 1);
   assert.deepEqual(rowsOf(found[0].table), [['a', 'b', 'c'], ['1', '2', '3'], ['4', '5', '6']]);
 });
+
+test('pathological pages (graph paper, thousands of strokes, broken rules) finish without a table or a crash', () => {
+  const rules: Rule[] = [];
+  for (let k = 0; k <= 150; k++) { rules.push(hRule(20, 590, 20 + k * 5)); rules.push(vRule(20 + k * 3.8, 20, 770)); }
+  const words: Word[] = [];
+  for (let i = 0; i < 3000; i++) words.push(word(String(i % 97), 20 + ((i * 37) % 560), 30 + ((i * 13) % 740)));
+  const dense = detectTables(page(words, rules));
+  assert.ok(Array.isArray(dense));
+  const many: Rule[] = [];
+  for (let k = 0; k < 12_000; k++) many.push(hRule(10 + (k % 50), 100 + (k % 400), 10 + (k % 700)));
+  many.push({ x0: NaN, y0: 1, x1: 5, y1: 1, orientation: 'h', width: 1 });
+  assert.deepEqual(detectTables(page(phrase('a few words of text', 72, 100), many)), []);
+});

@@ -94,7 +94,9 @@ function detectUpright(page: SourcePage): TableCandidate[] {
   });
   if (free.size < 4) return [];
   const found: { grid: Grid; words: number[]; method: Table['method'] }[] = [];
-  const segs = mergeRules(page.rules ?? []);
+  // Pages drawn with thousands of strokes (maps, plots, hatching) are not ruled tables; their rules
+  // would only cost time.
+  const segs = (page.rules?.length ?? 0) > MAX_RULES ? [] : mergeRules(page.rules ?? []);
   // Boxes drawn with rules that are not tables (chart frames, text boxes): aligned text inside them
   // (bar values, axis labels) is not a borderless table either. A frame round the whole page is not one.
   const boxes: BBox[] = [];
@@ -137,6 +139,8 @@ function detectUpright(page: SourcePage): TableCandidate[] {
   }
   return out;
 }
+
+const MAX_RULES = 5000;
 
 function area(b: BBox): number {
   return Math.max(0, b.x1 - b.x0) * Math.max(0, b.y1 - b.y0);

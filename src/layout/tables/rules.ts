@@ -23,7 +23,7 @@ export function mergeRules(rules: Rule[]): Segment[] {
   const out: Segment[] = [];
   for (const o of ['h', 'v'] as const) {
     const segs = rules
-      .filter((r) => r.orientation === o && r.width <= MAX_WIDTH)
+      .filter((r) => r.orientation === o && r.width <= MAX_WIDTH && Number.isFinite(r.x0 + r.y0 + r.x1 + r.y1))
       .map((r) => (o === 'h' ? { o, pos: (r.y0 + r.y1) / 2, a: Math.min(r.x0, r.x1), b: Math.max(r.x0, r.x1), width: r.width } : { o, pos: (r.x0 + r.x1) / 2, a: Math.min(r.y0, r.y1), b: Math.max(r.y0, r.y1), width: r.width }))
       .sort((p, q) => p.pos - q.pos);
     // Cluster by position, then join along the line.
@@ -65,13 +65,16 @@ export function connectedGroups(segs: Segment[]): RuleGroup[] {
   const h = segs.filter((s) => s.o === 'h');
   const v = segs.filter((s) => s.o === 'v');
   const uf = new UnionFind(segs.length);
-  const hi = h.map((s) => segs.indexOf(s));
-  const vi = v.map((s) => segs.indexOf(s));
-  for (let a = 0; a < h.length; a++) {
-    const H = h[a];
-    for (let b = 0; b < v.length; b++) {
-      const V = v[b];
-      if (V.pos >= H.a - TOUCH && V.pos <= H.b + TOUCH && H.pos >= V.a - TOUCH && H.pos <= V.b + TOUCH) uf.union(hi[a], vi[b]);
+  const index = new Map<Segment, number>();
+  segs.forEach((s, i) => index.set(s, i));
+  // Vertical rules sorted by x: each horizontal rule only looks at the ones within its extent.
+  const vs = v.slice().sort((p, q) => p.pos - q.pos);
+  for (const H of h) {
+    let lo = 0, hi = vs.length;
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (vs[mid].pos < H.a - TOUCH) lo = mid + 1; else hi = mid; }
+    for (let b = lo; b < vs.length && vs[b].pos <= H.b + TOUCH; b++) {
+      const V = vs[b];
+      if (H.pos >= V.a - TOUCH && H.pos <= V.b + TOUCH) uf.union(index.get(H)!, index.get(V)!);
     }
   }
   const groups = new Map<number, RuleGroup>();
