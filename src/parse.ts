@@ -50,7 +50,8 @@ async function parseWithin(bytes: Uint8Array, opts: ResolvedParseOptions, runtim
     if (!runtime.images || !runtime.ocr) {
       throw new DocinlineError('ocr_unavailable', `The file is an image (${type.format.toUpperCase()}); reading images needs OCR, which this runtime does not provide.`);
     }
-    const r = await race(imageToSourcePages(bytes, type, opts, runtime), signal);
+    // The OCR functions see the document's budget (time budget and the caller's signal) as their signal.
+    const r = await race(imageToSourcePages(bytes, type, { ...opts, signal }, runtime), signal);
     sources = r.pages;
     pageCount = r.pageCount;
     if (sources.length > opts.maxPages) {
@@ -95,14 +96,24 @@ async function parsePdf(bytes: Uint8Array, opts: ResolvedParseOptions, runtime: 
       throw new DocinlineError('too_many_pages', `The document has ${selected.length} pages to parse; the limit is ${opts.maxPages}. Select fewer with the "pages" option.`, { param: 'pages' });
     }
     const metadata = await race(readMetadata(doc), signal);
-    const sources: SourcePage[] = [];
+    // Pages are read a few at a time: pdf.js (in its thread) works on the next page while this thread
+    // turns the previous one into words, and pages that go to OCR keep every OCR worker busy. Only
+    // that many pages' data (or rendered images) are held at once.
+    const sources: SourcePage[] = new Array(selected.length);
+    const inFlight = Math.min(selected.length, Math.max(2, runtime.ocr?.concurrency ?? 1));
+    const pageOpts = { ...opts, signal };
     let unreadable = 0;
-    for (const n of selected) {
-      signal.throwIfAborted();
-      const sp = await race(pdfPage(doc, n, opts, runtime, signal), signal);
-      if (sp.unreadable) unreadable++;
-      sources.push(sp.page);
-    }
+    let next = 0;
+    const lane = async () => {
+      while (next < selected.length) {
+        signal.throwIfAborted();
+        const i = next++;
+        const sp = await race(pdfPage(doc, selected[i], pageOpts, runtime, signal), signal);
+        if (sp.unreadable) unreadable++;
+        sources[i] = sp.page;
+      }
+    };
+    await Promise.all(Array.from({ length: inFlight }, lane));
     if (unreadable === selected.length) {
       if (looksTruncated(bytes)) throw new DocinlineError('truncated_document', 'The PDF is truncated (it ends before its end-of-file marker); none of its pages could be read.');
       throw new DocinlineError('invalid_document', 'The PDF is corrupt: none of its pages could be read.');

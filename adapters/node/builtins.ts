@@ -1,9 +1,14 @@
 /**
  * pdfjs-dist's legacy build carries core-js polyfills that REPLACE a few builtins process-wide when it is
- * imported (main module and worker): JSON.stringify (for JSON.rawJSON; 30-100x slower, a 20 KB document
- * takes milliseconds), JSON.parse, Array.prototype.push and Function.prototype.toString. pdf.js does not
- * need the replacements. This module keeps the originals when it is evaluated, so it must be imported
- * before anything that loads pdf.js; `restoreBuiltins()` puts them back.
+ * imported (its main module and its worker half): JSON.stringify (for JSON.rawJSON; 20-100x slower, a
+ * 20 KB document takes milliseconds), JSON.parse, Array.prototype.push (~10x slower, for every push in
+ * the process: pdf.js' own and the layout stages') and Function.prototype.toString. pdf.js does not
+ * need the replacements.
+ *
+ * This is the one module that deals with it, for every entry (CLI, library, server, Lambda): it keeps
+ * the originals when it is evaluated, so it must be imported before anything that loads pdf.js, and
+ * `restoreBuiltins()` puts them back. `adapters/node/pdf.ts` calls it after loading pdf.js and after
+ * loading the worker half; entries that load pdf.js some other way call it themselves.
  */
 const saved: Array<[object, PropertyKey, PropertyDescriptor]> = [];
 for (const [owner, key] of [
@@ -30,9 +35,12 @@ export function restoreBuiltins(): number {
 }
 
 /**
- * Loads pdf.js' worker module now (pdf.js then runs it in-process from `globalThis.pdfjsWorker` instead
- * of importing it at the first parse), so that its polyfills land before `restoreBuiltins()`.
+ * Loads pdf.js' worker half now (in its threads, or in this thread: see pdf.ts), so that the first
+ * parse starts at once, and restores the builtins its polyfills replaced here.
  */
 export async function preloadPdfWorker(): Promise<void> {
-  await import('pdfjs-dist/legacy/build/pdf.worker.mjs' as string);
+  // Imported here, not at the top: this module must be evaluated before pdf.js is.
+  const { warmPdfWorker } = await import('./pdf.js');
+  await warmPdfWorker();
+  restoreBuiltins();
 }

@@ -3,8 +3,8 @@
  *   import { parseDocument } from 'docinline/node';
  *   const { markdown } = await parseDocument(await readFile('a.pdf'));
  */
-// First: records native builtins before any module loads pdf.js (see native-builtins.ts).
-import './native-builtins.js';
+// First: records the builtins pdf.js' polyfills replace, before any module loads pdf.js (see builtins.ts).
+import './builtins.js';
 import type { ParseOptions, ParseResult } from '../../src/model/options.js';
 import type { ParseRuntime } from '../../src/ports/parsing.js';
 import { parseDocument as parseWith } from '../../src/parse.js';

@@ -36,8 +36,9 @@ export async function openPdf(driver: PdfDriver, bytes: Uint8Array, password: st
   try {
     // pdf.js tries the empty user password by itself, so documents with only an owner password open.
     // pdf.js takes ownership of (and may detach) the buffer it is given: it gets a copy, so the caller's
-    // bytes stay usable (and readable here for diagnosing a failure).
-    return await driver.open(bytes.slice(), { password, signal });
+    // bytes stay usable (and readable here for diagnosing a failure). The copy is a plain Uint8Array:
+    // pdf.js refuses subclasses such as Node's Buffer, whose slice() would also share the memory.
+    return await driver.open(new Uint8Array(bytes), { password, signal });
   } catch (e) {
     if (signal.aborted) throw e;
     const pw = passwordError(e, password !== undefined && password !== '');

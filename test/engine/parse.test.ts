@@ -128,6 +128,22 @@ test('the input bytes are not consumed: the same buffer parses twice', async () 
   assert.equal(a.markdown, b.markdown);
 });
 
+test('a Node Buffer and a Uint8Array view into a larger buffer parse like a plain Uint8Array', async () => {
+  const file = new URL('../../fixtures/pdf/two-column.pdf', import.meta.url);
+  const plain = await parseDocument(fixture('two-column.pdf'), {}, runtime);
+  const buf = readFileSync(file);
+  assert.ok(Buffer.isBuffer(buf));
+  const fromBuffer = await parseDocument(buf, {}, runtime);
+  assert.equal(fromBuffer.markdown, plain.markdown);
+  // Buffers from a pool and sliced network reads are views with an offset into a bigger ArrayBuffer.
+  const big = new Uint8Array(buf.byteLength + 300);
+  big.set(buf, 100);
+  const view = big.subarray(100, 100 + buf.byteLength);
+  assert.equal((await parseDocument(view, {}, runtime)).markdown, plain.markdown);
+  assert.equal((await parseDocument(Buffer.from(big.buffer, 100, buf.byteLength), {}, runtime)).markdown, plain.markdown);
+  assert.equal(buf.byteLength > 0 && view[0], 0x25, 'the caller\'s bytes are left as they were');
+});
+
 after(async () => {
   await runtime.ocr?.close();
 });

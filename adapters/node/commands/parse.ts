@@ -1,6 +1,8 @@
 /**
- * `docinline parse`: one document to stdout or a file, or many documents into a folder using worker
- * threads (one engine per thread, so both cores work), with a progress bar on a terminal and a summary.
+ * `docinline parse`: one document to stdout or a file, or many documents into a folder, with a progress
+ * bar on a terminal and a summary. Several documents are in flight at once in this thread; pdf.js
+ * parses them in its worker threads (see adapters/node/pdf-worker.ts) while the layout stages run here,
+ * so every core works and only pdf.js' own heap is repeated per thread.
  */
 import { existsSync, mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { readFile, rename, unlink, writeFile } from 'node:fs/promises';
@@ -8,7 +10,6 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type { OcrMode, OutputFormat, ParseOptions } from '../../../src/model/options.js';
 import type { ParseRuntime } from '../../../src/ports/parsing.js';
 import { DocinlineError, isDocinlineError } from '../../../src/errors.js';
@@ -56,12 +57,6 @@ interface JobResult {
   pages: number;
   error?: string;
   warnings?: string[];
-}
-
-interface WorkerInit {
-  docinlineParseWorker: true;
-  options: ParseOptions;
-  format: OutputFormat;
 }
 
 class UsageError extends Error {}
@@ -206,8 +201,10 @@ function expandInputs(positionals: string[]): string[] {
 // ---------- one document ----------
 
 let runtimePromise: Promise<ParseRuntime> | undefined;
-async function runtime(): Promise<ParseRuntime> {
-  return (runtimePromise ??= import('../index.js').then((m) => m.getDefaultRuntime()));
+/** The default runtime, or for a batch one whose pdf.js has `pdfThreads` threads. */
+async function runtime(pdfThreads?: number): Promise<ParseRuntime> {
+  return (runtimePromise ??= import('../index.js').then((m) =>
+    pdfThreads === undefined ? m.getDefaultRuntime() : m.createNodeRuntime({ pdf: m.createNodePdfDriver({ threads: pdfThreads }) })));
 }
 
 async function closeRuntime(): Promise<void> {
@@ -277,22 +274,6 @@ async function runJob(job: Job, options: ParseOptions, format: OutputFormat): Pr
   }
 }
 
-// ---------- worker thread ----------
-
-if (!isMainThread && (workerData as WorkerInit | undefined)?.docinlineParseWorker) {
-  const init = workerData as WorkerInit;
-  parentPort!.on('message', async (msg: Job | null) => {
-    if (msg === null) {
-      await closeRuntime();
-      parentPort!.close();
-      return;
-    }
-    parentPort!.postMessage(await runJob(msg, init.options, init.format));
-  });
-  // Load the engine while the first job is on its way.
-  void runtime();
-}
-
 // ---------- progress ----------
 
 class Progress {
@@ -351,31 +332,15 @@ async function runBatch(inputs: string[], outDir: string, options: ParseOptions,
   };
   progress.update(0, 0, 0, true);
   const n = Math.max(1, Math.min(concurrency, jobs.length));
-  // This thread is one lane and n - 1 worker threads are the others: one engine fewer to load (and
-  // to hold in memory) than n workers, and the main thread has nothing else to do.
+  // pdf.js threads on the other cores: while this thread lays out one document, they parse the others
+  // (pdf.js is about 60% of the work, the layout stages here most of the rest).
+  await runtime(Math.max(1, Math.min(n, availableParallelism() - 1)));
+  // A document more in flight than there are pdf.js threads, so that none of them waits for this one.
   let next = 0;
-  const take = () => (next < jobs.length ? jobs[next++] : undefined);
-  const init: WorkerInit = { docinlineParseWorker: true, options, format };
-  const workerLane = () => new Promise<void>((resolveLane) => {
-    const w = new Worker(new URL(import.meta.url), { workerData: init });
-    let current: Job | undefined;
-    const feed = () => {
-      current = take();
-      w.postMessage(current ?? null);
-    };
-    w.on('message', (r: JobResult) => { current = undefined; onResult(r); feed(); });
-    w.on('error', (e) => {
-      // A crashed worker fails its document; the other lanes go on.
-      if (current) onResult({ input: current.input, ok: false, pages: 0, error: `worker crashed: ${e.message}` });
-      current = undefined;
-    });
-    w.on('exit', () => resolveLane());
-    feed();
-  });
-  const mainLane = async () => {
-    for (let job = take(); job; job = take()) onResult(await runJob(job, options, format));
+  const lane = async () => {
+    for (let job = jobs[next++]; job; job = jobs[next++]) onResult(await runJob(job, options, format));
   };
-  await Promise.all([mainLane(), ...Array.from({ length: n - 1 }, workerLane)]);
+  await Promise.all(Array.from({ length: Math.min(jobs.length, n + 1) }, lane));
   await closeRuntime();
   progress.clear();
   const secs = (Date.now() - started) / 1000;
