@@ -411,7 +411,7 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
       const text = words[cell.words[0]].text;
       const gap = headLines[r].y0 - headLines[r - 1].y1;
       // Stacked header text in the same columns is one cell ("Body / Weight / (g)").
-      if (gap < 0.6 * fs || /^[a-z(]/.test(text) || /[-/]$/.test(words[above.words[above.words.length - 1]].text)) {
+      if (gap < 0.6 * fs || /^[\p{Ll}(]/u.test(text) || /[-–/]$/.test(words[above.words[above.words.length - 1]].text)) {
         above.words.push(...cell.words);
         above.r1 = r + 1;
         cell.words = [];

@@ -1,11 +1,11 @@
 import type { BBox, Page, Region, Rule, SourcePage, Table, Word } from '../../model/document.js';
-import { isHorizontal } from './geometry.js';
+import { isHorizontal, unionBox } from './geometry.js';
 import type { Grid } from './grid.js';
-import { gridToTable } from './grid.js';
+import { cellText, gridToTable } from './grid.js';
 import { connectedGroups, mergeRules } from './rules.js';
 import { ruledGrid } from './ruled.js';
 import { borderlessTables } from './borderless.js';
-import { findCaption, nearFigureCaption } from './caption.js';
+import { CAPTION_RE, findCaption, nearFigureCaption } from './caption.js';
 import { mergeContinued } from './merge.js';
 
 /** A table found on one page: its structure and which of the page's words it took. */
@@ -122,10 +122,16 @@ function detectUpright(page: SourcePage): TableCandidate[] {
 
   const out: TableCandidate[] = [];
   for (const f of found) {
+    // A "Table N ..." title drawn inside the frame, across the whole first row, is the caption.
+    const title = titleRow(f.grid, words);
+    if (title) {
+      f.grid = title.grid;
+      f.words = f.words.filter((i) => !title.words.includes(i));
+    }
     const table = gridToTable(words, f.grid, f.method);
     const bbox = { x0: f.grid.xs[0], y0: f.grid.ys[0], x1: f.grid.xs[f.grid.xs.length - 1], y1: f.grid.ys[f.grid.ys.length - 1] };
     const cand: TableCandidate = { bbox, table, wordIndices: f.words.slice().sort((a, b) => a - b) };
-    const caption = findCaption(page, bbox, free);
+    const caption = title ? captionOf(words, title.words) : findCaption(page, bbox, free);
     // A grid or aligned numbers under "Figure N" is a chart (bars, axes, value labels).
     if (!caption && nearFigureCaption(page, bbox)) {
       for (const i of f.words) free.add(i);
@@ -141,6 +147,21 @@ function detectUpright(page: SourcePage): TableCandidate[] {
 }
 
 const MAX_RULES = 5000;
+
+function titleRow(g: Grid, words: Word[]): { grid: Grid; words: number[] } | undefined {
+  const rows = g.ys.length - 1, cols = g.xs.length - 1;
+  if (rows < 3) return undefined;
+  const first = g.cells.filter((c) => c.r0 === 0 && c.words.length);
+  if (first.length !== 1 || first[0].c0 !== 0 || first[0].c1 !== cols || first[0].r1 !== 1) return undefined;
+  if (!CAPTION_RE.test(cellText(words, first[0].words))) return undefined;
+  const cells = g.cells.filter((c) => c.r0 > 0 || c.r1 > 1).map((c) => ({ ...c, r0: Math.max(0, c.r0 - 1), r1: c.r1 - 1 }));
+  return { grid: { ...g, ys: g.ys.slice(1), cells, headerRows: Math.max(0, g.headerRows - 1) }, words: first[0].words };
+}
+
+function captionOf(words: Word[], idx: number[]): TableCandidate['caption'] {
+  const b = unionBox(idx.map((i) => words[i].bbox));
+  return { text: cellText(words, idx), bbox: b, wordIndices: idx.slice().sort((x, y) => x - y) };
+}
 
 function area(b: BBox): number {
   return Math.max(0, b.x1 - b.x0) * Math.max(0, b.y1 - b.y0);

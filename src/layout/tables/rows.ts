@@ -56,7 +56,7 @@ function clusterLines(words: Word[], cells: GridCell[]): LineCluster[] {
         y0 = Math.min(y0, b.y0); y1 = Math.max(y1, b.y1); x0 = Math.min(x0, b.x0); x1 = Math.max(x1, b.x1);
         if (words[i].bold) bold++;
       }
-      all.push({ cell, words: lw, y0, y1, x0, x1, baseline: median(lw.map((i) => baselineOf(words[i]))), bold: bold * 2 > lw.length, text: lw.map((i) => words[i].text).join(' ') });
+      all.push({ cell, words: lw, y0, y1, x0, x1, baseline: median(lw.map((i) => baselineOf(words[i]))), bold: bold * 2 > lw.length, text: lw.map((i) => words[i].text).filter((t) => !/^[.·…]+$/.test(t)).join(' ') });
     }
   }
   // Lines of different cells that overlap vertically are one row: same baseline, or a value centred
@@ -186,8 +186,8 @@ function continuesLabel(clusters: LineCluster[], k: number, firstCol: number, wo
   if (cur.y0 - prev.y1 > 0.5 * fs) return false;
   if (cur.bold !== prev.bold) return false;
   const first = cur.text.trim();
-  if (/^[a-z(]/.test(first)) return true;
-  if (/[-–/,&(]$|\b(and|or|of|the|in|for|to|with)$/i.test(prev.text.trim())) return true;
+  if (/^[\p{Ll}(]/u.test(first)) return true;
+  if (/[-–/,&(]$|\b(and|or|of|the|in|for|to|with|de|du|des|la|le|et)$/i.test(prev.text.trim())) return true;
   // Wrapped text fills its column: the line above reaches close to the column's right edge.
   const cellRight = prev.cell.words.length ? Math.max(...prevCluster.lines.filter((l) => l.cell === prev.cell).map((l) => l.x1)) : prev.x1;
   const colLines = clusters.flatMap((c) => c.lines.filter((l) => l.cell.c0 === firstCol));
