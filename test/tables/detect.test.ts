@@ -176,3 +176,13 @@ test('pathological pages (graph paper, thousands of strokes, broken rules) finis
   many.push({ x0: NaN, y0: 1, x1: 5, y1: 1, orientation: 'h', width: 1 });
   assert.deepEqual(detectTables(page(phrase('a few words of text', 72, 100), many)), []);
 });
+
+test('a "Table N" title drawn inside the frame, across the first row, becomes the caption', () => {
+  const texts = [['Table 7. Staff by site', '', ''], ['Site', 'Staff', 'Share'], ['Leeds', '12', '40%'], ['York', '18', '60%']];
+  const xs = [50, 150, 250, 350], ys = [100, 120, 140, 160, 180];
+  const g = grid(xs, ys, texts, (r, k) => r === 0 && (k === 1 || k === 2));
+  const [c] = detectTables(page(g.words, g.rules));
+  assert.equal(c.caption?.text, 'Table 7. Staff by site');
+  assert.deepEqual(rowsOf(c.table), texts.slice(1));
+  assert.ok(!c.wordIndices.some((i) => c.caption!.wordIndices.includes(i)));
+});
