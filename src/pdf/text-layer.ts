@@ -83,8 +83,9 @@ export function textItemsToWords(input: TextLayerInput): Word[] {
     if (vertical) { ux = -upx; uy = -upy; }
     const angle = normAngle((Math.atan2(-uy, ux) * 180) / Math.PI);
     const advance = vertical ? item.height || item.width : item.width;
-    const asc = clamp(style.ascent ?? 0.8, 0.55, 1.05);
-    const desc = clamp(style.descent ?? -0.2, -0.4, 0);
+    // pdf.js reports NaN (not undefined) ascent/descent for non-embedded standard fonts (Times, Courier).
+    const asc = clamp(Number.isFinite(style.ascent) ? style.ascent! : 0.8, 0.55, 1.05);
+    const desc = clamp(Number.isFinite(style.descent) ? style.descent! : -0.2, -0.4, 0);
     let fs = styleCache.get(item.fontName);
     if (!fs) {
       fs = input.fontStyle(item.fontName);
