@@ -5,7 +5,7 @@
  */
 import type { Block, BBox, Line } from '../model/document.js';
 import { localBox } from './lines.js';
-import { joinLines } from './text.js';
+import { joinLines, type Vocabulary } from './text.js';
 import { union } from './geometry.js';
 
 export const BULLET_RE = /^[•·▪▫■□◦○●◆◇►▶▸‣⁃∙➢➤✓✔❖⦿⦾–—-](\s|$)/u;
@@ -69,7 +69,7 @@ interface Open {
   textX: number;
 }
 
-export function buildBlocks(lines: readonly Line[]): Block[] {
+export function buildBlocks(lines: readonly Line[], opts: { vocabulary?: Vocabulary } = {}): Block[] {
   const items = lines.map((line) => ({ line, b: localBox(line), angle: line.angle ?? 0 }));
   items.sort((p, q) => p.angle - q.angle || p.b.y0 - q.b.y0 || p.b.x0 - q.b.x0);
   const blocks: Open[] = [];
@@ -124,13 +124,13 @@ export function buildBlocks(lines: readonly Line[]): Block[] {
     blocks.push(o);
     active.push(o);
   }
-  return blocks.map(toBlock);
+  return blocks.map((o) => toBlock(o, opts.vocabulary));
 }
 
-function toBlock(o: Open): Block {
+function toBlock(o: Open, vocabulary?: Vocabulary): Block {
   const block: Block = {
     type: o.mono && o.lines.length >= 1 ? 'code' : 'paragraph',
-    text: o.mono ? o.lines.map((l) => l.text).join('\n') : joinLines(o.lines.map((l) => l.text)),
+    text: o.mono ? o.lines.map((l) => l.text).join('\n') : joinLines(o.lines.map((l) => l.text), vocabulary),
     bbox: union(o.lines.map((l) => l.bbox)),
     lines: o.lines,
   };

@@ -8,6 +8,11 @@ import { markFurniture } from './furniture.js';
 import { bodyStyleOfWords, classifyHeadings } from './headings.js';
 import { classifyLists } from './lists.js';
 import { mergeContinuedTables } from './tables/index.js';
+import { buildVocabulary } from './text.js';
+
+function* wordTexts(sources: readonly SourcePage[]): Iterable<string> {
+  for (const s of sources) for (const w of s.words) yield w.text;
+}
 
 export interface LayoutOptions {
   mergeTables?: boolean;
@@ -15,8 +20,9 @@ export interface LayoutOptions {
 
 export function layoutDocument(sources: readonly SourcePage[], opts: LayoutOptions = {}): { pages: Page[]; warnings: string[] } {
   const warnings: string[] = [];
+  const vocabulary = buildVocabulary(wordTexts(sources));
   const pages = sources.map((sp) => {
-    const r = layoutPage(sp);
+    const r = layoutPage(sp, { vocabulary });
     warnings.push(...r.warnings);
     return r.page;
   });

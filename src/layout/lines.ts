@@ -87,12 +87,18 @@ function crosses(row: Row, c: number, d: number): boolean {
   return false;
 }
 
+/** OCR words carry a confidence; the OCR engine sets spaceAfter only between words of one of its lines. */
+const sameOcrLine = (a: Word, b: Word) => a.confidence !== undefined && b.confidence !== undefined && a.spaceAfter === true;
+
 /** Indices k where row.words is cut between k-1 and k. */
 function gutterCuts(rows: Row[], ri: number, opt: Required<LineOptions>): number[] {
   const row = rows[ri];
   const cuts: number[] = [];
   for (let k = 1; k < row.words.length; k++) {
     const a = row.words[k - 1], b = row.words[k];
+    // OCR found the line itself (a word followed by a space on the same OCR line): a wide gap there is
+    // justification, not a gutter; the OCR engine already split the page into columns.
+    if (sameOcrLine(a.w, b.w)) continue;
     const em = Math.max(a.size, b.size);
     const gap = b.b.x0 - a.b.x1;
     if (gap < opt.gutterMinGap * em) continue;

@@ -9,6 +9,7 @@ import { buildBlocks } from './blocks.js';
 import { readingOrder } from './order.js';
 import { toLocal } from './geometry.js';
 import { absorbFigureLabels, figureBlocks, markCaptions } from './figures.js';
+import type { Vocabulary } from './text.js';
 
 export interface PageLayoutResult {
   page: Page;
@@ -19,7 +20,12 @@ function tableText(c: TableCandidate): string {
   return c.table.cells.map((x) => x.text).filter(Boolean).join(' ');
 }
 
-export function layoutPage(sp: SourcePage): PageLayoutResult {
+export interface PageLayoutOptions {
+  /** The document's words (see text.ts), for telling line-end hyphens from compound hyphens. */
+  vocabulary?: Vocabulary;
+}
+
+export function layoutPage(sp: SourcePage, opts: PageLayoutOptions = {}): PageLayoutResult {
   const warnings: string[] = [];
   let tables: TableCandidate[] = [];
   try {
@@ -41,7 +47,7 @@ export function layoutPage(sp: SourcePage): PageLayoutResult {
   const figures = figureBlocks(sp);
   absorbFigureLabels(figures, sp.words, claimed);
   const words = claimed.size ? sp.words.filter((_, i) => !claimed.has(i)) : sp.words;
-  const textBlocks = buildBlocks(buildLines(words));
+  const textBlocks = buildBlocks(buildLines(words), { vocabulary: opts.vocabulary });
   markCaptions(textBlocks);
   blocks.push(...textBlocks, ...figures);
   let rtlChars = 0, chars = 0;

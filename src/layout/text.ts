@@ -23,11 +23,62 @@ export const isCjk = (ch: string | undefined) => !!ch && CJK_CHAR.test(ch);
 const HYPHENS = new Set(['-', '\u2010', '\u00ad']);
 
 /**
- * Joins the texts of consecutive lines of one block: a word broken at a line end with a hyphen is put
- * back together when the next line goes on in lower case ("exam-" + "ple" → "example"); a hyphen before
- * an upper-case or digit continuation is a real compound hyphen and is kept without a space.
+ * The words of a document, lower-cased: how it spells a word elsewhere decides whether a hyphen at a
+ * line end was put there by the typesetter ("exam-ple") or belongs to the word ("memory-efficient").
  */
-export function joinLines(lines: readonly string[]): string {
+export type Vocabulary = ReadonlySet<string>;
+
+const TOKEN_EDGE = /^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu;
+
+/** Builds a Vocabulary from word texts; words broken at a line end ("exam-") are left out. */
+export function buildVocabulary(texts: Iterable<string>): Set<string> {
+  const vocab = new Set<string>();
+  for (const t of texts) {
+    for (const raw of t.split(/\s+/)) {
+      if (!raw || HYPHENS.has(raw[raw.length - 1])) continue;
+      const w = raw.replace(TOKEN_EDGE, '').toLowerCase();
+      if (w.length > 1) vocab.add(w);
+    }
+  }
+  return vocab;
+}
+
+/**
+ * Second halves that make compound adjectives ("memory-efficient", "data-driven"): after a line-end
+ * hyphen that follows a whole word of four letters or more they keep it (shorter first halves are
+ * mostly prefixes of one word: "un-known", "re-source"), unless the document spells the joined word.
+ */
+const COMPOUND_SECOND = new Set([
+  'based', 'efficient', 'aware', 'free', 'specific', 'level', 'oriented', 'driven', 'dependent', 'independent',
+  'related', 'like', 'wide', 'scale', 'intensive', 'sensitive', 'critical', 'grained', 'defined', 'agnostic',
+  'compatible', 'safe', 'tolerant', 'friendly', 'centric', 'enabled', 'powered', 'bound', 'proof', 'ready',
+  'making', 'known', 'trained', 'tuned', 'annotated', 'generated', 'supervised', 'art', 'step', 'term', 'world',
+  'range', 'quality', 'order', 'source',
+]);
+/** First halves that are hyphenated prefixes ("self-attention", "cross-validation", "non-zero"). */
+const COMPOUND_FIRST = new Set(['self', 'cross', 'non', 'well', 'state', 'end']);
+
+/** Keep the hyphen of `left-` + `right` (`right` lower-case letters after a line break)? */
+export function keepsHyphen(left: string, right: string, vocab?: Vocabulary): boolean {
+  const l = left.toLowerCase(), r = right.toLowerCase();
+  if (!l || !r) return false;
+  if (vocab) {
+    const joined = vocab.has(l + r), hyphenated = vocab.has(`${l}-${r}`);
+    if (joined !== hyphenated) return hyphenated;
+  }
+  // A compound already under way ("end-to-", "state-of-the-") goes on with hyphens.
+  if (l.includes('-')) return true;
+  if (COMPOUND_FIRST.has(l)) return true;
+  return l.length >= 4 && COMPOUND_SECOND.has(r);
+}
+
+/**
+ * Joins the texts of consecutive lines of one block: a word broken at a line end with a hyphen is put
+ * back together when the next line goes on in lower case ("exam-" + "ple" → "example"), unless the
+ * halves make a hyphenated compound (see keepsHyphen); a hyphen before an upper-case or digit
+ * continuation is a real compound hyphen and is kept without a space.
+ */
+export function joinLines(lines: readonly string[], vocab?: Vocabulary): string {
   let out = '';
   for (const raw of lines) {
     const line = raw.trim();
@@ -37,8 +88,11 @@ export function joinLines(lines: readonly string[]): string {
     const prev = out[out.length - 2] ?? '';
     const first = line[0];
     if (HYPHENS.has(last) && /\p{L}/u.test(prev)) {
-      if (/\p{Ll}/u.test(first)) out = out.slice(0, -1) + line;
-      else out += line;
+      if (/\p{Ll}/u.test(first)) {
+        const left = /[\p{L}\p{N}-]*$/u.exec(out.slice(0, -1))![0].replace(/^-+/, '');
+        const right = /^\p{L}+/u.exec(line)![0];
+        out = keepsHyphen(left, right, vocab) && last !== '\u00ad' ? out.slice(0, -1) + '-' + line : out.slice(0, -1) + line;
+      } else out += line;
     } else if (isCjk(last) && isCjk(first)) {
       out += line;
     } else {
@@ -51,15 +105,26 @@ export function joinLines(lines: readonly string[]): string {
 /**
  * Letter-spaced text ("T I T L E") comes out of PDFs as one-letter words. When most of a line's words are
  * single letters, the spacing between letters is the normal gap and only wider gaps are real spaces.
+ * Chinese and Japanese characters are one-letter words by nature and are never spaced apart: a line of
+ * them is left to the ordinary spacing rules, and inside a collapsed line two of them stay together.
  */
 export function collapseLetterSpacing(tokens: { text: string; gapBefore: number }[]): string | null {
   if (tokens.length < 4) return null;
-  const singles = tokens.filter((t) => Array.from(t.text).length === 1).length;
+  let singles = 0, cjk = 0;
+  for (const t of tokens) {
+    const chars = Array.from(t.text);
+    if (chars.length === 1) singles++;
+    if (chars.some((c) => isCjk(c))) cjk++;
+  }
+  if (cjk * 2 > tokens.length) return null;
   if (singles / tokens.length < 0.8) return null;
   const gaps = tokens.slice(1).map((t) => t.gapBefore).sort((a, b) => a - b);
   const small = gaps[Math.floor(gaps.length * 0.3)];
   let out = tokens[0].text;
-  for (let i = 1; i < tokens.length; i++) out += (tokens[i].gapBefore > small * 1.8 + 0.5 ? ' ' : '') + tokens[i].text;
+  for (let i = 1; i < tokens.length; i++) {
+    const joinCjk = isCjk(out[out.length - 1]) && isCjk(tokens[i].text[0]);
+    out += (!joinCjk && tokens[i].gapBefore > small * 1.8 + 0.5 ? ' ' : '') + tokens[i].text;
+  }
   return out;
 }
 

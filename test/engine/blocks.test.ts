@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildBlocks } from '../../src/layout/blocks.js';
 import { buildLines } from '../../src/layout/lines.js';
-import { joinLines, normalizeText, fixLamAlef } from '../../src/layout/text.js';
+import { buildVocabulary, joinLines, normalizeText, fixLamAlef } from '../../src/layout/text.js';
 import { column, words } from './boxes.js';
 
 const blocksOf = (ws: ReturnType<typeof words>) => buildBlocks(buildLines(ws));
@@ -48,6 +48,34 @@ test('monospaced lines become a code block that keeps its line breaks', () => {
   assert.equal(blocks.length, 1);
   assert.equal(blocks[0].type, 'code');
   assert.equal(blocks[0].text.split('\n').length, 3);
+});
+
+test('a line-end hyphen between two whole words of a compound is kept; a word broken in two is joined', () => {
+  assert.equal(joinLines(['a memory-', 'efficient parser']), 'a memory-efficient parser');
+  assert.equal(joinLines(['data-', 'driven']), 'data-driven');
+  assert.equal(joinLines(['self-', 'attention layers']), 'self-attention layers');
+  assert.equal(joinLines(['state-of-the-', 'art results']), 'state-of-the-art results');
+  assert.equal(joinLines(['end-to-', 'end training']), 'end-to-end training');
+  // Hyphenation points of single words, including ones whose halves look like words.
+  assert.equal(joinLines(['effi-', 'cient']), 'efficient');
+  assert.equal(joinLines(['infor-', 'mation']), 'information');
+  assert.equal(joinLines(['un-', 'known']), 'unknown');
+  assert.equal(joinLines(['re-', 'source']), 'resource');
+  assert.equal(joinLines(['ar-', 'range']), 'arrange');
+});
+
+test('how the document spells a word elsewhere decides a line-end hyphen', () => {
+  const vocab = buildVocabulary(['Row and column access control is a memory-efficient feature.', 'pre-', 'trained models', 'The pagelevel view']);
+  assert.ok(vocab.has('memory-efficient') && !vocab.has('pre'), 'words broken at a line end are not in the vocabulary');
+  // "memoryefficient" never appears, "memory-efficient" does.
+  assert.equal(joinLines(['memory-', 'efficient'], vocab), 'memory-efficient');
+  // The joined spelling wins over the compound list.
+  assert.equal(joinLines(['page-', 'level access'], vocab), 'pagelevel access');
+  assert.equal(joinLines(['page-', 'level access']), 'page-level access');
+  // A hyphenated spelling elsewhere keeps a hyphen the lists would drop.
+  const v2 = buildVocabulary(['we use pre-trained weights']);
+  assert.equal(joinLines(['pre-', 'trained'], v2), 'pre-trained');
+  assert.equal(joinLines(['pre-', 'trained']), 'pretrained');
 });
 
 test('ligatures, soft hyphens and odd spaces are normalised', () => {

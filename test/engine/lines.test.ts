@@ -72,3 +72,51 @@ test('letter-spaced capitals collapse into words', () => {
   for (const ch of 'PAGE') { ws.push({ text: ch, bbox: { x0: x, y0: 100, x1: x + 7, y1: 110 }, fontSize: 10 }); x += 10; }
   assert.equal(buildLines(ws)[0].text, 'TITLE PAGE');
 });
+
+/** Words of an OCR line: a confidence on every word, spaceAfter between words of the line. */
+function ocrLine(parts: [string, number][], top: number, size = 10): Word[] {
+  return parts.map(([text, x], i) => ({
+    text, bbox: { x0: x, y0: top, x1: x + text.length * size * 0.55, y1: top + size }, fontSize: size, confidence: 90, spaceAfter: i < parts.length - 1,
+  }));
+}
+
+test('a justified OCR line is not cut at its wide gaps, even where the rows around it leave the same gap', () => {
+  // Three justified lines of a scanned paragraph whose stretched spaces happen to line up.
+  const rows = [
+    ocrLine([['Table', 72], ['1.', 104], ['HPO', 230], ['terms', 258], ['and', 292], ['their', 316]], 100),
+    ocrLine([['Figure', 72], ['two', 110], ['shows', 230], ['the', 266], ['mean', 290], ['values', 322]], 114),
+    ocrLine([['All', 72], ['cases', 92], ['were', 230], ['seen', 262], ['by', 292], ['three', 310]], 128),
+  ];
+  const lines = buildLines(rows.flat());
+  assert.deepEqual(lines.map((l) => l.text), ['Table 1. HPO terms and their', 'Figure two shows the mean values', 'All cases were seen by three']);
+  // The same boxes from a text layer (no OCR line information) are two columns.
+  const plain = rows.flat().map(({ confidence: _c, ...w }) => ({ ...w, spaceAfter: false }));
+  assert.equal(buildLines(plain).length, 6);
+});
+
+test('OCR lines that end at a gutter are still cut from the next column', () => {
+  const left = [ocrLine([['alpha', 72], ['one', 104], ['two', 126]], 100), ocrLine([['alpha', 72], ['three', 104]], 114), ocrLine([['alpha', 72], ['four', 104]], 128)];
+  const right = [ocrLine([['beta', 330], ['one', 358]], 100), ocrLine([['beta', 330], ['two', 358]], 114), ocrLine([['beta', 330], ['three', 358]], 128)];
+  const lines = buildLines([...left, ...right].flat());
+  assert.equal(lines.length, 6);
+  for (const l of lines) assert.ok(/^alpha/.test(l.text) !== /beta/.test(l.text), `mixed line: ${l.text}`);
+});
+
+test('Chinese characters set one per word are not spaced apart; letter-spaced Latin still collapses', () => {
+  const ws: Word[] = [];
+  let x = 72;
+  // Slightly uneven advances, as a text layer or OCR gives them.
+  for (const [i, ch] of Array.from('表格中的文字內容').entries()) {
+    ws.push({ text: ch, bbox: { x0: x, y0: 100, x1: x + 10, y1: 110 }, fontSize: 10 });
+    x += 10 + (i % 3 === 0 ? 3 : 0.5);
+  }
+  assert.equal(buildLines(ws)[0].text, '表格中的文字內容');
+  const mixed: Word[] = [];
+  x = 72;
+  for (const ch of 'NOTE') { mixed.push({ text: ch, bbox: { x0: x, y0: 200, x1: x + 7, y1: 210 }, fontSize: 10 }); x += 10; }
+  x += 15;
+  for (const ch of '注意事項') { mixed.push({ text: ch, bbox: { x0: x, y0: 200, x1: x + 10, y1: 210 }, fontSize: 10 }); x += 10 + (ch === '意' ? 4 : 0.5); }
+  const t = buildLines(mixed)[0].text;
+  assert.ok(t.startsWith('NOTE'), t);
+  assert.ok(t.endsWith('注意事項'), t);
+});
