@@ -81,6 +81,15 @@ function runWidth(row: Row, x: number, side: 'left' | 'right', em: number): numb
   return end - ws[i].b.x0;
 }
 
+/** Bullet glyphs (not dashes: "Paris – France" has a wide dash mid-line). */
+const BULLET = /^[•·▪■□◦○●◆◇►▶▸‣⁃∙➢➤✓✔❖⦿⦾\uf0b7\uf0a7\uf0d8\uf076\uf0fc\uf0a8\uf06e\uf0d7]$/u;
+
+/** The first word of the row starting right of x. */
+function firstRightOf(row: Row, x: number): LWord | undefined {
+  for (const lw of row.words) if (lw.b.x0 >= x) return lw;
+  return undefined;
+}
+
 /** True when some word of the row reaches into [c - d, c + d]. */
 function crosses(row: Row, c: number, d: number): boolean {
   for (const lw of row.words) if (lw.b.x0 < c + d && lw.b.x1 > c - d) return true;
@@ -105,6 +114,8 @@ function gutterCuts(rows: Row[], ri: number, opt: Required<LineOptions>): number
     // Text does not go on in another size after a wide gap: that is a label or another column.
     const ratio = Math.max(a.size, b.size) / Math.max(0.1, Math.min(a.size, b.size));
     if (ratio > 1.15 && gap >= 1.5 * em) { cuts.push(k); continue; }
+    // A line does not go on with a bullet after a wide gap: the bullet starts a list in another column.
+    if (gap >= 2 * em && BULLET.test(b.w.text)) { cuts.push(k); continue; }
     // Nearest rows above and below, within a few line heights.
     const near: Row[] = [];
     for (let j = ri - 1, n = 0; j >= 0 && n < 4 && row.cy - rows[j].cy < 6 * em; j--, n++) near.push(rows[j]);
@@ -114,21 +125,23 @@ function gutterCuts(rows: Row[], ri: number, opt: Required<LineOptions>): number
     // across it. A neighbouring row supports a position only if it leaves the space around it empty,
     // not if it merely has an ordinary word space nearby.
     const steps = Math.max(1, Math.min(24, Math.ceil(gap / em)));
-    const side = opt.gutterMinSide * em;
     let accepted = false;
     for (let i = 0; i < steps && !accepted; i++) {
       const c = a.b.x1 + (gap * (i + 0.5)) / steps;
       const d = Math.min(0.5 * em, c - a.b.x1 - 0.01, b.b.x0 - c - 0.01);
-      let support = 0;
+      let support = 0, bullets = 0;
       let left = runWidth(row, c, 'left', em), right = runWidth(row, c, 'right', em);
       for (const q of near) {
         if (crosses(q, c, d)) continue;
         const l = runWidth(q, c, 'left', em), r = runWidth(q, c, 'right', em);
         if (l === 0 && r === 0) continue;
         support++;
+        if (r > 0 && l > 0 && BULLET.test(firstRightOf(q, c)?.w.text ?? '')) bullets++;
         left = Math.max(left, l);
         right = Math.max(right, r);
       }
+      // Narrow columns need other evidence: a neighbouring row starts a bulleted item at this gutter.
+      const side = (bullets ? 1 : opt.gutterMinSide) * em;
       if (left < side || right < side) continue;
       if (support >= 2 || (support >= 1 && gap >= 2.5 * em)) accepted = true;
     }

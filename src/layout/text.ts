@@ -110,14 +110,18 @@ export function joinLines(lines: readonly string[], vocab?: Vocabulary): string 
  */
 export function collapseLetterSpacing(tokens: { text: string; gapBefore: number }[]): string | null {
   if (tokens.length < 4) return null;
-  let singles = 0, cjk = 0;
+  // Only letters and digits count: dot leaders (". . . .") are single characters too, and a table of
+  // contents line "Trademarks . . . . viii" is not letter-spaced.
+  let words = 0, singles = 0, cjk = 0;
   for (const t of tokens) {
+    if (!/[\p{L}\p{N}]/u.test(t.text)) continue;
+    words++;
     const chars = Array.from(t.text);
     if (chars.length === 1) singles++;
     if (chars.some((c) => isCjk(c))) cjk++;
   }
-  if (cjk * 2 > tokens.length) return null;
-  if (singles / tokens.length < 0.8) return null;
+  if (words < 4 || cjk * 2 > words) return null;
+  if (singles / words < 0.8) return null;
   const gaps = tokens.slice(1).map((t) => t.gapBefore).sort((a, b) => a - b);
   const small = gaps[Math.floor(gaps.length * 0.3)];
   let out = tokens[0].text;

@@ -145,7 +145,50 @@ export function textItemsToWords(input: TextLayerInput): Word[] {
       words.push(w);
     }
   }
-  return words;
+  return dropOverprints(words);
+}
+
+/**
+ * Text printed twice at (nearly) the same place: shadow and fake-bold effects, or a line drawn once in
+ * pieces and again whole. The copy that lies inside another word with the same letters is dropped, so
+ * "Signed on" does not come out as "Signed Signed on on".
+ */
+export function dropOverprints(words: Word[]): Word[] {
+  if (words.length < 2) return words;
+  // Buckets by rounded baseline (or centre) so only words on about the same line are compared.
+  const key = (w: Word) => `${w.angle ?? 0}:${Math.round((w.baseline ?? (w.bbox.y0 + w.bbox.y1) / 2) / 2)}`;
+  const buckets = new Map<string, number[]>();
+  words.forEach((w, i) => {
+    const k = key(w);
+    let b = buckets.get(k);
+    if (!b) buckets.set(k, (b = []));
+    b.push(i);
+  });
+  const drop = new Set<number>();
+  for (const idx of buckets.values()) {
+    if (idx.length < 2) continue;
+    idx.sort((a, b) => words[a].bbox.x0 - words[b].bbox.x0);
+    for (let p = 0; p < idx.length; p++) {
+      const i = idx[p];
+      if (drop.has(i)) continue;
+      const a = words[i];
+      for (let q = p + 1; q < idx.length && words[idx[q]].bbox.x0 < a.bbox.x1; q++) {
+        const j = idx[q];
+        if (drop.has(j)) continue;
+        const b = words[j];
+        if (Math.abs(a.fontSize - b.fontSize) > 0.1 * Math.max(a.fontSize, b.fontSize)) continue;
+        const [big, small, si] = a.text.length >= b.text.length ? [a, b, j] : [b, a, i];
+        if (!big.text.includes(small.text)) continue;
+        const w = Math.min(a.bbox.x1, b.bbox.x1) - Math.max(a.bbox.x0, b.bbox.x0);
+        const h = Math.min(a.bbox.y1, b.bbox.y1) - Math.max(a.bbox.y0, b.bbox.y0);
+        const smallArea = (small.bbox.x1 - small.bbox.x0) * (small.bbox.y1 - small.bbox.y0);
+        if (w <= 0 || h <= 0 || w * h < 0.7 * smallArea) continue;
+        drop.add(si);
+        if (si === i) break;
+      }
+    }
+  }
+  return drop.size ? words.filter((_, i) => !drop.has(i)) : words;
 }
 
 const round2 = (v: number) => Math.round(v * 100) / 100;

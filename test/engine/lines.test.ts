@@ -120,3 +120,29 @@ test('Chinese characters set one per word are not spaced apart; letter-spaced La
   assert.ok(t.startsWith('NOTE'), t);
   assert.ok(t.endsWith('注意事項'), t);
 });
+
+test('a table-of-contents line with dot leaders keeps its word spaces', () => {
+  const ws: Word[] = [...words('1.1 Security fundamentals', 72, 100)];
+  let x = 210;
+  while (x < 480) { ws.push({ text: '.', bbox: { x0: x, y0: 100, x1: x + 2.5, y1: 110 }, fontSize: 10, spaceAfter: true }); x += 5.5; }
+  ws.push(...words('2', 490, 100));
+  const t = buildLines(ws)[0].text;
+  assert.ok(t.startsWith('1.1 Security fundamentals .'), t);
+  assert.ok(t.endsWith('. 2'), t);
+});
+
+test('side-by-side bulleted lists on a slide are cut into columns, even when the columns are narrow', () => {
+  // Three text boxes: a numbered list, a short bullet list, a label over a bullet list.
+  const ws: Word[] = [];
+  for (let i = 0; i < 3; i++) {
+    const top = 100 + i * 22;
+    ws.push(...words(`${i + 1}. List item${i + 4}`, 198, top, { size: 18 }));
+    ws.push(...words(`• I${i + 1}`, 358, top, { size: 18 }));
+    ws.push(...words(i === 0 ? 'Some info:' : `• Item ${'AB'[i - 1]}`, 451, top, { size: 18 }));
+  }
+  const texts = buildLines(ws).map((l) => l.text).sort();
+  assert.deepEqual(texts, ['1. List item4', '2. List item5', '3. List item6', 'Some info:', '• I1', '• I2', '• I3', '• Item A', '• Item B'].sort());
+  // A label and its value on one line ("Name:   Ada") still stay together.
+  const form = [...words('Name:', 72, 300), ...words('Ada Lovelace', 160, 300), ...words('Born:', 72, 314), ...words('1815', 160, 314), ...words('Place:', 72, 328), ...words('London', 160, 328)];
+  assert.deepEqual(buildLines(form).map((l) => l.text), ['Name: Ada Lovelace', 'Born: 1815', 'Place: London']);
+});
