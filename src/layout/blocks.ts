@@ -80,7 +80,8 @@ export function buildBlocks(lines: readonly Line[], opts: { vocabulary?: Vocabul
     const mono = monoShare(line) > 0.6;
     const italic = italicShare(line) > 0.9;
     const font = dominantFont(line);
-    const marker = startsWithListMarker(line.text);
+    // A dash alone on a line is punctuation wrapped from the line above, not a list item's marker.
+    const marker = startsWithListMarker(line.text) && !/^[–—-]$/.test(line.text.trim());
     let best: Open | null = null, bestGap = Infinity;
     active = active.filter((o) => o.angle === angle && b.y0 - o.box.y1 < 4 * Math.max(size, o.size));
     if (!marker) {

@@ -22,22 +22,33 @@ export function figureBlocks(page: SourcePage): Block[] {
   }
   // Pictures made of several images (tiles, panels of one figure) become one figure.
   const near = (a: BBox, b: BBox, d: number) => a.x0 - d <= b.x1 && b.x0 - d <= a.x1 && a.y0 - d <= b.y1 && b.y0 - d <= a.y1;
+  const groups = boxes.map((b) => ({ bbox: b, parts: [b] }));
   let merged = true;
   while (merged) {
     merged = false;
-    for (let i = 0; i < boxes.length && !merged; i++) {
-      for (let j = i + 1; j < boxes.length; j++) {
-        if (near(boxes[i], boxes[j], 12)) {
-          boxes[i] = union([boxes[i], boxes[j]]);
-          boxes.splice(j, 1);
+    for (let i = 0; i < groups.length && !merged; i++) {
+      for (let j = i + 1; j < groups.length; j++) {
+        if (near(groups[i].bbox, groups[j].bbox, MERGE_GAP)) {
+          groups[i] = { bbox: union([groups[i].bbox, groups[j].bbox]), parts: [...groups[i].parts, ...groups[j].parts] };
+          groups.splice(j, 1);
           merged = true;
           break;
         }
       }
     }
   }
-  return boxes.filter((b) => area(b) <= pageArea * 0.6).map((bbox) => ({ type: 'figure' as const, text: '', bbox }));
+  return groups.filter((g) => area(g.bbox) <= pageArea * 0.6).map((g) => {
+    const block: Block = { type: 'figure', text: '', bbox: g.bbox };
+    figureParts.set(block, g.parts);
+    return block;
+  });
 }
+
+/** Images closer than this (points) are panels of one figure; labels sit within it of their image. */
+const MERGE_GAP = 12;
+
+/** The images a figure block was made of: the box around several panels also covers the gaps between them. */
+const figureParts = new WeakMap<Block, BBox[]>();
 
 /**
  * Words printed inside a figure (axis labels, callouts) belong to the picture, not the text flow: they
@@ -50,10 +61,14 @@ export function absorbFigureLabels(figures: Block[], words: readonly Word[], cla
   const typical = sizes[sizes.length >> 1] ?? 10;
   for (const f of figures) {
     const inside: number[] = [];
+    // Near one of its images (labels sit on or just beside a panel), not merely in the box around all
+    // of them, which may reach over the text beside the figure.
+    const parts = figureParts.get(f) ?? [f.bbox];
+    const d = parts.length > 1 ? MERGE_GAP : 0;
     words.forEach((w, i) => {
       if (claimed.has(i)) return;
       const cx = (w.bbox.x0 + w.bbox.x1) / 2, cy = (w.bbox.y0 + w.bbox.y1) / 2;
-      if (cx >= f.bbox.x0 && cx <= f.bbox.x1 && cy >= f.bbox.y0 && cy <= f.bbox.y1) inside.push(i);
+      if (parts.some((p) => cx >= p.x0 - d && cx <= p.x1 + d && cy >= p.y0 - d && cy <= p.y1 + d)) inside.push(i);
     });
     if (!inside.length) continue;
     const lines = buildLines(inside.map((i) => words[i]));

@@ -10,12 +10,38 @@ import type { BBox } from '../model/document.js';
 
 export interface Orderable {
   bbox: BBox;
+  /** Font size of the block's text, when known (used to tell rows of panels from column breaks). */
+  size?: number;
 }
 
 const TOL = 1;
 
 function xOverlap(a: BBox, b: BBox): number {
   return Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0);
+}
+
+/** Some block on the given side of block i starts at the same height (within half a line or so). */
+function inAlignedRow(boxes: BBox[], i: number, side: 'left' | 'right'): boolean {
+  const a = boxes[i];
+  const tol = Math.max(3, Math.min(12, (a.y1 - a.y0) / 4));
+  for (let k = 0; k < boxes.length; k++) {
+    if (k === i) continue;
+    const d = boxes[k];
+    const beside = side === 'left' ? d.x1 <= a.x0 + TOL : d.x0 >= a.x1 - TOL;
+    if (beside && Math.abs(d.y0 - a.y0) <= tol) return true;
+  }
+  return false;
+}
+
+/** A band at least `height` tall between y0 and y1 that no block reaches into. */
+function clearBand(boxes: BBox[], y0: number, y1: number, height: number): boolean {
+  const spans = boxes.filter((b) => b.y1 > y0 && b.y0 < y1).map((b) => [Math.max(y0, b.y0), Math.min(y1, b.y1)] as const).sort((p, q) => p[0] - q[0]);
+  let y = y0;
+  for (const [s0, s1] of spans) {
+    if (s0 - y >= height) return true;
+    y = Math.max(y, s1);
+  }
+  return y1 - y >= height;
 }
 
 /** Returns the indices of `items` in reading order. */
@@ -53,6 +79,10 @@ export function readingOrder(items: readonly Orderable[], opts: { rtl?: boolean 
               if (xOverlap(d, a) > TOL && Math.min(d.y1, b.y1) - Math.max(d.y0, b.y0) > 0) column = true;
             }
             if (!column) edge = false;
+            // Blocks set in rows (stanzas or panels side by side, tops aligned, a wide band of whitespace
+            // across the page between the rows, wider than a paragraph break) are read row by row.
+            else if (inAlignedRow(boxes, j, rtl ? 'right' : 'left') && inAlignedRow(boxes, i, rtl ? 'left' : 'right')
+              && clearBand(boxes, b.y1, a.y0, 2 * Math.max(items[i].size ?? 12, items[j].size ?? 12))) edge = false;
           }
           const top = Math.min(a.y0, b.y0), bottom = Math.max(a.y1, b.y1);
           const hiBottom = a.y0 <= b.y0 ? a.y1 : b.y1;

@@ -9,7 +9,7 @@ import { buildBlocks } from './blocks.js';
 import { readingOrder } from './order.js';
 import { toLocal } from './geometry.js';
 import { absorbFigureLabels, figureBlocks, markCaptions } from './figures.js';
-import type { Vocabulary } from './text.js';
+import { normalizeText, type Vocabulary } from './text.js';
 
 export interface PageLayoutResult {
   page: Page;
@@ -38,6 +38,8 @@ export function layoutPage(sp: SourcePage, opts: PageLayoutOptions = {}): PageLa
   const blocks: Block[] = [];
   for (const t of tables) {
     for (const i of t.wordIndices) claimed.add(i);
+    // Cell text gets the same normalisation as running text (ligatures, odd spaces, lam-alef order).
+    for (const c of t.table.cells) c.text = normalizeText(c.text).replace(/ {2,}/g, ' ').trim();
     blocks.push({ type: 'table', text: tableText(t), bbox: t.bbox, table: t.table });
     if (t.caption) {
       for (const i of t.caption.wordIndices) claimed.add(i);
@@ -60,7 +62,7 @@ export function layoutPage(sp: SourcePage, opts: PageLayoutOptions = {}): PageLa
   // A page whose text mostly runs sideways is read in that text's own frame.
   let angle = 0;
   for (const [a, n] of byAngle) if (n > (byAngle.get(angle) ?? 0)) angle = a;
-  const boxes = angle ? blocks.map((b) => ({ bbox: toLocal(b.bbox, angle) })) : blocks;
+  const boxes = blocks.map((b) => ({ bbox: angle ? toLocal(b.bbox, angle) : b.bbox, size: b.lines?.length ? b.lines[0].fontSize : undefined }));
   const order = readingOrder(boxes, { rtl: rtlChars * 2 > chars });
   const ordered = order.map((i, k) => {
     const b = blocks[i];

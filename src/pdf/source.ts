@@ -3,7 +3,7 @@
  * from the vector graphics, image boxes for figure placeholders, all in top-left page space with the
  * page's /Rotate applied.
  */
-import type { Region, SourcePage } from '../model/document.js';
+import type { Region, Rule, SourcePage } from '../model/document.js';
 import type { PDFPageProxy } from '../ports/parsing.js';
 import { extractGraphics } from './graphics.js';
 import { fontStyle, type FontStyle } from './fonts.js';
@@ -63,9 +63,80 @@ export async function pdfPageToSource(page: PDFPageProxy, number: number, OPS: R
     rotation: ((viewport.rotation % 360) + 360) % 360,
     source: 'text',
     words,
-    rules: graphics.rules,
+    rules: [...graphics.rules, ...cellFillRules(regions, graphics.rules)],
     regions,
   };
+}
+
+/**
+ * Tables whose cells are drawn only as filled rectangles side by side (slide and spreadsheet exports
+ * paint each cell's background, and draw their borders in white or not at all): where filled
+ * rectangles meet edge to edge in a grid, their edges are the table's ruling lines.
+ */
+export function cellFillRules(regions: readonly Region[], rules: readonly Rule[] = []): Rule[] {
+  const all = regions.filter((r) => r.kind === 'fill').map((r) => r.bbox).slice(0, 2000);
+  if (all.length < 4) return [];
+  const TOL = 1;
+  // Shading inside a cell (a padded inner box, a band per text line) is not a cell: only fills that
+  // overlap no other fill take part.
+  const byX = all.map((_, i) => i).sort((a, b) => all[a].x0 - all[b].x0);
+  const nested = new Set<number>();
+  for (let p = 0; p < byX.length; p++) {
+    const a = all[byX[p]];
+    for (let q = p + 1; q < byX.length && all[byX[q]].x0 < a.x1 - TOL; q++) {
+      const b = all[byX[q]];
+      if (Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > TOL && Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) > TOL) {
+        nested.add(byX[p]);
+        nested.add(byX[q]);
+      }
+    }
+  }
+  const fills = all.filter((_, i) => !nested.has(i));
+  if (fills.length < 4) return [];
+  const parent = fills.map((_, i) => i);
+  const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i])));
+  const side = new Array<number>(fills.length).fill(0); // bit 1: a neighbour left/right, bit 2: above/below
+  const sorted = fills.map((_, i) => i).sort((a, b) => fills[a].x0 - fills[b].x0);
+  for (let p = 0; p < sorted.length; p++) {
+    const a = fills[sorted[p]];
+    for (let q = p + 1; q < sorted.length && fills[sorted[q]].x0 <= a.x1 + TOL; q++) {
+      const i = sorted[p], j = sorted[q], b = fills[j];
+      const ox = Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0), oy = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0);
+      // Edge to edge, not overlapping: side by side sharing most of a vertical edge, or stacked.
+      const beside = (Math.abs(a.x1 - b.x0) <= TOL || Math.abs(b.x1 - a.x0) <= TOL) && oy > 0.5 * Math.min(a.y1 - a.y0, b.y1 - b.y0);
+      const stacked = (Math.abs(a.y1 - b.y0) <= TOL || Math.abs(b.y1 - a.y0) <= TOL) && ox > 0.5 * Math.min(a.x1 - a.x0, b.x1 - b.x0);
+      if (!beside && !stacked) continue;
+      if (ox > TOL && oy > TOL) continue;
+      side[i] |= beside ? 1 : 2;
+      side[j] |= beside ? 1 : 2;
+      parent[find(i)] = find(j);
+    }
+  }
+  const groups = new Map<number, number[]>();
+  fills.forEach((_, i) => {
+    const r = find(i);
+    let g = groups.get(r);
+    if (!g) groups.set(r, (g = []));
+    g.push(i);
+  });
+  const out: Rule[] = [];
+  for (const g of groups.values()) {
+    // A grid: several cells, some with neighbours beside them and some with neighbours above or below.
+    if (g.length < 4 || !g.some((i) => side[i] & 1) || !g.some((i) => side[i] & 2)) continue;
+    // A table that has ruling lines of its own is left to them.
+    const box = { x0: Math.min(...g.map((i) => fills[i].x0)), y0: Math.min(...g.map((i) => fills[i].y0)), x1: Math.max(...g.map((i) => fills[i].x1)), y1: Math.max(...g.map((i) => fills[i].y1)) };
+    if (rules.some((r) => r.x1 >= box.x0 - 2 && r.x0 <= box.x1 + 2 && r.y1 >= box.y0 - 2 && r.y0 <= box.y1 + 2)) continue;
+    for (const i of g) {
+      const { x0, y0, x1, y1 } = fills[i];
+      out.push(
+        { x0, y0, x1, y1: y0, orientation: 'h', width: 0.5 },
+        { x0, y0: y1, x1, y1, orientation: 'h', width: 0.5 },
+        { x0, y0, x1: x0, y1, orientation: 'v', width: 0.5 },
+        { x0: x1, y0, x1, y1, orientation: 'v', width: 0.5 },
+      );
+    }
+  }
+  return out;
 }
 
 const near = (a: { x0: number; y0: number; x1: number; y1: number }, b: typeof a) =>

@@ -28,3 +28,12 @@ test('on right-to-left pages the right column comes first', () => {
   const items = [b(72, 100, 290, 300), b(320, 100, 540, 300)];
   assert.deepEqual(readingOrder(items, { rtl: true }), [1, 0]);
 });
+
+test('panels set in rows (tops aligned, wide whitespace between the rows) are read row by row', () => {
+  // Stanzas of a poem in a 2 x 2 grid: 11 pt text, 30 pt between the rows.
+  const s = (x0: number, y0: number) => ({ bbox: { x0, y0, x1: x0 + 220, y1: y0 + 50 }, size: 11 });
+  assert.deepEqual(readingOrder([s(52, 62), s(311, 62), s(52, 142), s(311, 142)]), [0, 1, 2, 3]);
+  // The same grid with a paragraph break between the rows is two columns.
+  const p = (x0: number, y0: number) => ({ bbox: { x0, y0, x1: x0 + 220, y1: y0 + 50 }, size: 11 });
+  assert.deepEqual(readingOrder([p(52, 62), p(311, 62), p(52, 122), p(311, 122)]), [0, 2, 1, 3]);
+});
