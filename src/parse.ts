@@ -20,7 +20,7 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
   const opts = resolveParseOptions(options);
   const budget = budgetSignal(opts);
   try {
-    return await parseWithin(bytes, opts, runtime, budget.signal, started);
+    return await parseWithin(bytes, opts, runtime, budget.signal, started, budget.fail);
   } catch (e) {
     if (budget.signal.aborted) throw abortError(budget.signal, opts);
     throw toDocinlineError(e);
@@ -29,7 +29,7 @@ export async function parseDocument(bytes: Uint8Array, options: ParseOptions = {
   }
 }
 
-async function parseWithin(bytes: Uint8Array, opts: ResolvedParseOptions, runtime: ParseRuntime, signal: AbortSignal, started: number): Promise<ParseResult> {
+async function parseWithin(bytes: Uint8Array, opts: ResolvedParseOptions, runtime: ParseRuntime, signal: AbortSignal, started: number, fail: (e: Error) => void): Promise<ParseResult> {
   if (!(bytes instanceof Uint8Array)) throw new DocinlineError('invalid_request', 'parseDocument expects the file as a Uint8Array.');
   if (!runtime?.pdf) {
     throw new DocinlineError('invalid_request', 'parseDocument needs a runtime: in Node import it from "docinline/node" (or pass createNodeRuntime() as the third argument).');
@@ -45,7 +45,7 @@ async function parseWithin(bytes: Uint8Array, opts: ResolvedParseOptions, runtim
   let pageCount: number;
   let metadata: DocumentMetadata = {};
   if (type.kind === 'pdf') {
-    ({ sources, pageCount, metadata } = await parsePdf(bytes, opts, runtime, signal, warnings));
+    ({ sources, pageCount, metadata } = await parsePdf(bytes, opts, runtime, signal, warnings, fail));
   } else if (type.kind === 'image') {
     if (!runtime.images || !runtime.ocr) {
       throw new DocinlineError('ocr_unavailable', `The file is an image (${type.format.toUpperCase()}); reading images needs OCR, which this runtime does not provide.`);
@@ -86,8 +86,8 @@ async function parseWithin(bytes: Uint8Array, opts: ResolvedParseOptions, runtim
   };
 }
 
-async function parsePdf(bytes: Uint8Array, opts: ResolvedParseOptions, runtime: ParseRuntime, signal: AbortSignal, warnings: string[]) {
-  const doc = await race(openPdf(runtime.pdf, bytes, opts.password, signal), signal);
+async function parsePdf(bytes: Uint8Array, opts: ResolvedParseOptions, runtime: ParseRuntime, signal: AbortSignal, warnings: string[], fail: (e: Error) => void) {
+  const doc = await race(openPdf(runtime.pdf, bytes, opts.password, signal, fail), signal);
   try {
     const pageCount = doc.numPages;
     if (!pageCount) throw new DocinlineError('empty_document', 'The PDF has no pages.');
@@ -121,7 +121,9 @@ async function parsePdf(bytes: Uint8Array, opts: ResolvedParseOptions, runtime: 
     if (unreadable) warnings.push(`${unreadable} of ${selected.length} pages could not be read${looksTruncated(bytes) ? ' (the file is truncated)' : ''}`);
     return { sources, pageCount, metadata };
   } finally {
-    await doc.destroy().catch(() => {});
+    // After a failure or timeout the parser may never answer (its thread may be gone): do not wait.
+    const destroyed = doc.destroy().catch(() => {});
+    if (!signal.aborted) await destroyed;
   }
 }
 
@@ -174,7 +176,12 @@ async function pdfPage(doc: PDFDocumentProxy, n: number, opts: ResolvedParseOpti
 
 // ---------- limits ----------
 
-function budgetSignal(opts: ResolvedParseOptions): { signal: AbortSignal; dispose(): void } {
+/**
+ * One signal for everything that ends a parse early: the time budget, the caller's signal, and a
+ * failure the runtime reports (`fail`, e.g. the PDF parser's thread died): whatever is pending is
+ * abandoned and the reason becomes the error.
+ */
+function budgetSignal(opts: ResolvedParseOptions): { signal: AbortSignal; dispose(): void; fail(e: Error): void } {
   const ctl = new AbortController();
   const timer = setTimeout(() => ctl.abort(new DocinlineError('parse_timeout', `Parsing took longer than the time budget of ${fmtMs(opts.timeoutMs)}.`)), opts.timeoutMs);
   (timer as unknown as { unref?: () => void }).unref?.();
@@ -189,6 +196,9 @@ function budgetSignal(opts: ResolvedParseOptions): { signal: AbortSignal; dispos
     dispose() {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onOuter);
+    },
+    fail(e: Error) {
+      ctl.abort(e instanceof DocinlineError ? e : new DocinlineError('internal_error', e.message || 'Parsing failed.', { cause: e }));
     },
   };
 }

@@ -229,6 +229,19 @@ interface PdfThread {
   open: number;
   dead: boolean;
   ready: Promise<PdfWorkerKind>;
+  /** Told when the thread stops under its open documents (they can never finish). */
+  onDeath: Set<(error: Error) => void>;
+  /** Why it stopped, as far as Node says (an uncaught error, out of memory). */
+  failure?: Error;
+}
+
+/** A document's hold on a pdf.js thread. */
+export interface PdfThreadLease {
+  pdfWorker: PdfWorkerHandle;
+  ready: Promise<PdfWorkerKind>;
+  /** Calls `fn` if the thread stops while the document is open (at once if it already has). */
+  onDeath(fn: (error: Error) => void): void;
+  release(): void;
 }
 
 /**
@@ -248,19 +261,26 @@ export class PdfThreadPool {
   }
 
   /** A pdf.js worker for one document; call `release()` when the document is destroyed. */
-  acquire(): { pdfWorker: PdfWorkerHandle; ready: Promise<PdfWorkerKind>; release(): void } {
+  acquire(): PdfThreadLease {
     let t: PdfThread | undefined;
     if (this.threads.length < this.size) this.threads.push((t = this.start()));
     else t = this.threads.reduce((a, b) => (b.open < a.open ? b : a));
     const thread = t;
     if (thread.open++ === 0) thread.port.ref();
     let released = false;
+    const mine = new Set<(error: Error) => void>();
     return {
       pdfWorker: thread.pdfWorker,
       ready: thread.ready,
+      onDeath: (fn) => {
+        if (released) return;
+        if (thread.dead) fn(thread.failure ?? new Error('the pdf.js thread stopped'));
+        else { mine.add(fn); thread.onDeath.add(fn); }
+      },
       release: () => {
         if (released) return;
         released = true;
+        for (const fn of mine) thread.onDeath.delete(fn);
         if (--thread.open === 0 && !thread.dead) thread.port.unref();
       },
     };
@@ -270,9 +290,7 @@ export class PdfThreadPool {
   async close(): Promise<void> {
     const all = this.threads.splice(0);
     await Promise.all(all.map(async (t) => {
-      t.dead = true;
-      t.pdfWorker.destroy();
-      t.port.close();
+      t.failure ??= new Error('the pdf.js threads were closed');
       await t.worker.terminate();
     }));
   }
@@ -292,6 +310,7 @@ export class PdfThreadPool {
       pdfWorker: this.createPdfWorker(port1),
       open: 0,
       dead: false,
+      onDeath: new Set(),
       ready: new Promise<PdfWorkerKind>((resolve, reject) => {
         worker.once('message', (m: { kind?: PdfWorkerKind }) => resolve(m?.kind === 'patched' ? 'patched' : 'stock'));
         worker.once('error', reject);
@@ -301,14 +320,19 @@ export class PdfThreadPool {
     thread.ready.catch(() => {});
     worker.unref();
     port1.unref();
-    worker.once('exit', () => {
+    worker.once('exit', (code) => {
       thread.dead = true;
       const i = this.threads.indexOf(thread);
       if (i >= 0) this.threads.splice(i, 1);
       thread.pdfWorker.destroy();
       port1.close();
+      const failure = thread.failure ?? new Error(`the pdf.js thread exited (code ${code})`);
+      for (const fn of [...thread.onDeath]) fn(failure);
+      thread.onDeath.clear();
     });
-    worker.on('error', () => {});
+    worker.on('error', (e) => {
+      thread.failure ??= e;
+    });
     return thread;
   }
 }

@@ -9,7 +9,17 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PdfDriver } from '../../src/ports/parsing.js';
-import { installPdfWorker, PdfThreadPool, type PdfWorkerKind } from './pdf-worker.js';
+import { installPdfWorker, PdfThreadPool, type PdfThreadLease, type PdfWorkerKind } from './pdf-worker.js';
+import { DocinlineError } from '../../src/errors.js';
+
+/** What a document's caller is told when its pdf.js thread stops under it. */
+function threadFailure(e: Error): DocinlineError {
+  const code = (e as { code?: string }).code;
+  if (code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return new DocinlineError('invalid_document', 'The PDF could not be parsed: reading it needed more memory than the parser may use.', { cause: e });
+  }
+  return new DocinlineError('internal_error', 'The PDF parser stopped while reading the document.', { cause: e });
+}
 
 const require = createRequire(import.meta.url);
 const pkgDir = dirname(require.resolve('pdfjs-dist/package.json'));
@@ -69,11 +79,13 @@ export function createNodePdfDriver(opts: NodePdfDriverOptions = {}): PdfDriver 
   };
   return {
     OPS: pdfjs.OPS as unknown as Record<string, number>,
-    async open(data, { password, signal }) {
+    async open(data, { password, signal, onFatal }) {
       signal?.throwIfAborted();
-      let lease: ReturnType<PdfThreadPool['acquire']> | undefined;
+      let lease: PdfThreadLease | undefined;
       if (threads > 0) {
         lease = threadPool(threads).acquire();
+        // Nothing pdf.js was asked for this document will ever answer once its thread is gone.
+        lease.onDeath((e) => onFatal?.(threadFailure(e)));
       } else {
         // The patched worker half must be in place before pdf.js sets up its in-process worker.
         await installPdfWorker();

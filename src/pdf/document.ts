@@ -32,13 +32,13 @@ export function documentError(e: unknown, bytes: Uint8Array): DocinlineError {
   return new DocinlineError('invalid_document', 'The PDF is corrupt and could not be read.', { cause: e });
 }
 
-export async function openPdf(driver: PdfDriver, bytes: Uint8Array, password: string | undefined, signal: AbortSignal): Promise<PDFDocumentProxy> {
+export async function openPdf(driver: PdfDriver, bytes: Uint8Array, password: string | undefined, signal: AbortSignal, onFatal?: (error: Error) => void): Promise<PDFDocumentProxy> {
   try {
     // pdf.js tries the empty user password by itself, so documents with only an owner password open.
     // pdf.js takes ownership of (and may detach) the buffer it is given: it gets a copy, so the caller's
     // bytes stay usable (and readable here for diagnosing a failure). The copy is a plain Uint8Array:
     // pdf.js refuses subclasses such as Node's Buffer, whose slice() would also share the memory.
-    return await driver.open(new Uint8Array(bytes), { password, signal });
+    return await driver.open(new Uint8Array(bytes), { password, signal, onFatal });
   } catch (e) {
     if (signal.aborted) throw e;
     const pw = passwordError(e, password !== undefined && password !== '');

@@ -10,7 +10,11 @@ export type { PDFDocumentProxy, PDFPageProxy };
 
 /** Opens PDFs with the runtime's pdf.js build and its offline font/CMap locations. */
 export interface PdfDriver {
-  open(data: Uint8Array, opts: { password?: string; signal?: AbortSignal }): Promise<PDFDocumentProxy>;
+  /**
+   * `onFatal` is called if the document can no longer be read at all (e.g. the thread parsing it died):
+   * the caller stops waiting for it and reports the error.
+   */
+  open(data: Uint8Array, opts: { password?: string; signal?: AbortSignal; onFatal?: (error: Error) => void }): Promise<PDFDocumentProxy>;
   /** pdf.js' OPS table of the same build (operator list codes differ between versions). */
   readonly OPS: Record<string, number>;
 }

@@ -1,0 +1,57 @@
+// pdf.js in worker threads (adapters/node/pdf-worker.ts): the same results as in this thread, the
+// event loop stays free while a document is parsed, and a thread that stops fails its documents at
+// once instead of leaving them waiting.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { parseDocument } from '../../src/parse.js';
+import { createNodeRuntime } from '../../adapters/node/runtime.js';
+import { closePdfThreads, createNodePdfDriver } from '../../adapters/node/pdf.js';
+import { patchWorkerSource } from '../../adapters/node/pdf-worker.js';
+import { DocinlineError } from '../../src/errors.js';
+import { createRequire } from 'node:module';
+
+after(() => closePdfThreads());
+const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/pdf/${name}`, import.meta.url)));
+const threaded = createNodeRuntime({ pdf: createNodePdfDriver({ threads: 1 }), ocrDefaults: false });
+const inThread = createNodeRuntime({ pdf: createNodePdfDriver({ threads: 0 }), ocrDefaults: false });
+
+test('the patches apply to the installed pdf.js build (otherwise the stock worker would be used, slower)', () => {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve('pdfjs-dist/legacy/build/pdf.worker.mjs');
+  const patched = patchWorkerSource(readFileSync(file, 'utf8'), 'file:///x');
+  assert.ok(patched, 'every patch matched exactly once');
+  assert.ok(!patched.includes('import.meta') && !/\nexport \{/.test(patched));
+  assert.equal(patchWorkerSource('unrelated source', 'file:///x'), null);
+});
+
+test('documents parse the same in a pdf.js thread and in this thread', async () => {
+  for (const name of ['two-column.pdf', 'cjk.pdf', 'rotated.pdf', 'header-footer.pdf']) {
+    const a = await parseDocument(fixture(name), {}, threaded);
+    const b = await parseDocument(fixture(name), {}, inThread);
+    assert.equal(a.markdown, b.markdown, name);
+  }
+});
+
+test('the event loop keeps running while pdf.js parses in its thread', async () => {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  const bytes = fixture('header-footer.pdf');
+  const runs = await Promise.all(Array.from({ length: 4 }, () => parseDocument(bytes, {}, threaded)));
+  clearInterval(timer);
+  assert.equal(runs.length, 4);
+  assert.ok(ticks > 0, 'timers fired during the parse');
+});
+
+test('a pdf.js thread that stops fails its open documents at once, and the next document gets a new thread', async () => {
+  const bytes = fixture('header-footer.pdf');
+  await parseDocument(bytes, {}, threaded);
+  const t0 = performance.now();
+  const pending = parseDocument(bytes, { timeoutMs: 60_000 }, threaded);
+  await new Promise((r) => setTimeout(r, 5));
+  await closePdfThreads();
+  await assert.rejects(pending, (e: unknown) => e instanceof DocinlineError && e.code === 'internal_error');
+  assert.ok(performance.now() - t0 < 10_000, 'not left waiting for the time budget');
+  const again = await parseDocument(bytes, {}, threaded);
+  assert.equal(again.stats.pages, 3);
+});
