@@ -8,6 +8,8 @@
  *   not decoded, glyph outlines are not compiled (pdf.js does that because fonts cannot be loaded as
  *   font faces in Node), and shadings are not evaluated. The engine reads text from getTextContent and
  *   only positions from the operator list; this was 35-40% of pdf.js' time on the evaluation corpus.
+ *   Such a list has the same operators as before except `dependency` (the image data it would wait
+ *   for) and empty glyph arrays in the text-showing operators.
  *   Rendering (`page.render`, used for OCR) never has that intent and gets everything, as before.
  *   Type3 glyph procedures are left alone (their operator lists are cached in the font and reused
  *   when rendering).
@@ -72,7 +74,7 @@ const PATCHES: Patch[] = [
       '      if (imageMask || isInline) {\n' +
       '        operatorList.addImageOps(imageMask ? OPS.paintImageMaskXObject : OPS.paintInlineImageXObject, [{ data: null, width: w, height: h, interpolate: false, count: 1 }], optionalContent);\n' +
       '      } else {\n' +
-      '        operatorList.addImageOps(OPS.paintImageXObject, [`img_geometry_${this.idFactory.createObjId()}`, w, h], optionalContent);\n' +
+      '        operatorList.addImageOps(OPS.paintImageXObject, [`img_geometry_${this.idFactory.createObjId()}`, w, h], optionalContent, dict.has("SMask") || dict.has("Mask"));\n' +
       '      }\n' +
       '      return;\n' +
       '    }\n' +
