@@ -267,10 +267,19 @@ export class PdfThreadPool {
 
   constructor(private readonly size: number, private readonly createPdfWorker: PdfWorkerFactory, private readonly resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number }) {}
 
-  /** Starts the threads now (they load pdf.js while the caller does other things). */
+  /**
+   * Starts the threads now (they load pdf.js while the caller does other things). Until they are ready
+   * they keep the event loop alive, so a caller awaiting this at the top level is not cut short.
+   */
   warm(): Promise<PdfWorkerKind[]> {
     while (this.threads.length < this.size) this.threads.push(this.start());
-    return Promise.all(this.threads.map((t) => t.ready));
+    return Promise.all(this.threads.map((t) => {
+      if (t.dead) return t.ready;
+      t.worker.ref();
+      return t.ready.finally(() => {
+        if (!t.dead) t.worker.unref();
+      });
+    }));
   }
 
   /** A pdf.js worker for one document; call `release()` when the document is destroyed. */

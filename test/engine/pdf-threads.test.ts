@@ -55,3 +55,21 @@ test('a pdf.js thread that stops fails its open documents at once, and the next 
   const again = await parseDocument(bytes, {}, threaded);
   assert.equal(again.stats.pages, 3);
 });
+
+test('warming the pdf.js threads at the top level of a module waits for them (idle threads are unref\'d)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'docinline-warm-'));
+  try {
+    const script = join(dir, 'warm.mjs');
+    const pdfModule = new URL('../../adapters/node/pdf.ts', import.meta.url).href;
+    writeFileSync(script, `const { warmPdfWorker } = await import(${JSON.stringify(pdfModule)});\nconsole.log(JSON.stringify(await warmPdfWorker(1)));\n`);
+    const r = spawnSync(process.execPath, ['--import', 'tsx', script], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout.trim()), ['patched']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
