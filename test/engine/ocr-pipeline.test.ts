@@ -21,6 +21,9 @@ interface Call {
 class RecordingOcr implements OcrEngine {
   readonly calls: Call[] = [];
   onCall?: (c: Call) => void;
+  /** When set, a call waits (up to 15 s) until this many calls have started before it recognises. */
+  barrier?: number;
+  private readonly arrivals = new Set<() => void>();
   constructor(private readonly inner: TesseractOcrEngine) {}
   get concurrency() {
     return this.inner.concurrency;
@@ -32,6 +35,16 @@ class RecordingOcr implements OcrEngine {
     const call: Call = { start: performance.now(), signal: opts.signal };
     this.calls.push(call);
     this.onCall?.(call);
+    for (const wake of this.arrivals) wake();
+    if (this.barrier && this.calls.length < this.barrier) {
+      // Sequential OCR would never start the next call while this one waits: the wait times out.
+      await new Promise<void>((resolve) => {
+        const done = () => { clearTimeout(timer); this.arrivals.delete(check); resolve(); };
+        const check = () => { if (this.calls.length >= this.barrier!) done(); };
+        const timer = setTimeout(done, 15_000);
+        this.arrivals.add(check);
+      });
+    }
     try {
       const r = await this.inner.recognize(image, opts);
       call.outcome = 'ok';
@@ -54,12 +67,14 @@ const scanned = () => new Uint8Array(readFileSync(new URL('../../fixtures/scanne
 
 test('the scanned pages of a PDF are recognised at the same time, one per OCR worker', async () => {
   const ocr = new RecordingOcr(engine);
+  ocr.barrier = 2;
   const runtime = createNodeRuntime({ ocr });
   assert.equal(ocr.concurrency, 2);
   const r = await parseDocument(scanned(), { pageMarkers: false }, runtime);
   // Pages 1 and 3 are images; page 2 has a text layer.
   assert.equal(ocr.calls.length, 2, 'one OCR call per scanned page');
   const [a, b] = ocr.calls;
+  assert.ok(b.start - a.start < 14_000, `the second page's OCR started while the first was still open (${b.start - a.start} ms apart)`);
   assert.ok(a.start < b.end! && b.start < a.end!, `the two OCR calls overlap (${JSON.stringify(ocr.calls.map((c) => [c.start, c.end]))})`);
   const md = r.markdown;
   for (const s of ['Inspection Report', 'Page two carries a real text layer', 'Follow-up Actions']) assert.ok(md.includes(s), `missing ${s}`);
