@@ -203,8 +203,13 @@ function expandInputs(positionals: string[]): string[] {
 let runtimePromise: Promise<ParseRuntime> | undefined;
 /** The default runtime, or for a batch one whose pdf.js has `pdfThreads` threads. */
 async function runtime(pdfThreads?: number): Promise<ParseRuntime> {
-  return (runtimePromise ??= import('../index.js').then((m) =>
-    pdfThreads === undefined ? m.getDefaultRuntime() : m.createNodeRuntime({ pdf: m.createNodePdfDriver({ threads: pdfThreads }) })));
+  return (runtimePromise ??= (async () => {
+    // The pdf.js threads load pdf.js' worker half while this thread loads the rest of the engine.
+    const pdf = await import('../pdf.js');
+    void pdf.warmPdfWorker(pdfThreads).catch(() => {});
+    const m = await import('../index.js');
+    return pdfThreads === undefined ? m.getDefaultRuntime() : m.createNodeRuntime({ pdf: m.createNodePdfDriver({ threads: pdfThreads }) });
+  })());
 }
 
 async function closeRuntime(): Promise<void> {
@@ -214,9 +219,11 @@ async function closeRuntime(): Promise<void> {
 }
 
 async function convert(input: string, options: ParseOptions, format: OutputFormat): Promise<{ output: string; pages: number; warnings: string[] }> {
+  const rt = runtime(); // starts loading the engine and pdf.js while the input is read
+  rt.catch(() => {});
   const { parseDocument } = await import('../../../src/parse.js');
   const bytes = await readInput(input, options);
-  const result = await parseDocument(bytes, { ...options, filename: stemOf(input) }, await runtime());
+  const result = await parseDocument(bytes, { ...options, filename: stemOf(input) }, await rt);
   const output = format === 'md' ? result.markdown : format === 'text' ? result.text : render(result.document, 'json');
   return { output, pages: result.stats.pages, warnings: result.warnings };
 }
