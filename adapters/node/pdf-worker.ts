@@ -160,15 +160,15 @@ function workerScript(): WorkerScript {
 export type PdfWorkerKind = 'patched' | 'stock';
 
 /**
- * The code of a pdf.js thread (an eval'd CommonJS script, so it runs the same from the TypeScript
- * sources and from dist/): keeps the builtins the bundled polyfills replace and puts them back (see
- * builtins.ts), installs the inflater, runs the patched worker (or imports the stock one) and
- * serves pdf.js on the port it was given.
+ * The code of a pdf.js thread (eval'd, so it runs the same from the TypeScript sources and from dist/;
+ * valid as CommonJS and as an ES module, since a worker inherits `--input-type=module`): keeps the
+ * builtins the bundled polyfills replace and puts them back (see builtins.ts), installs the inflater,
+ * runs the patched worker (or imports the stock one) and serves pdf.js on the port it was given.
  */
 const THREAD_CODE = `"use strict";
-const { workerData, parentPort } = require("node:worker_threads");
-const { Script, constants } = require("node:vm");
-const zlib = require("node:zlib");
+const { workerData, parentPort } = process.getBuiltinModule("node:worker_threads");
+const { Script, constants } = process.getBuiltinModule("node:vm");
+const zlib = process.getBuiltinModule("node:zlib");
 const saved = [[JSON, "stringify"], [JSON, "parse"], [Array.prototype, "push"], [Function.prototype, "toString"]]
   .map(([o, k]) => [o, k, Object.getOwnPropertyDescriptor(o, k)]);
 const restore = () => { for (const [o, k, d] of saved) if (Object.getOwnPropertyDescriptor(o, k)?.value !== d.value) Object.defineProperty(o, k, d); };

@@ -73,3 +73,12 @@ test('warming the pdf.js threads at the top level of a module waits for them (id
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the pdf.js threads start in a process run with --input-type=module (workers inherit it)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const pdfModule = new URL('../../adapters/node/pdf.ts', import.meta.url).href;
+  const code = `const { warmPdfWorker } = await import(${JSON.stringify(pdfModule)}); console.log(JSON.stringify(await warmPdfWorker(1)));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim()), ['patched']);
+});
