@@ -477,11 +477,52 @@ export class TesseractOcrEngine implements OcrEngine {
     // The pixels are copied for the worker: the caller keeps its buffer.
     const res = await worker.recognize(Buffer.from(pgm.buffer, pgm.byteOffset, pgm.byteLength), {}, { text: false, blocks: true });
     const blocks = (res.data.blocks ?? []) as unknown as TBlock[];
+    await this.rereadLoneTokens(slot, worker, blocks, image);
     // Tesseract reads sideways text by itself (PSM 1 through OSD, PSM 3 as "vertical" lines) but
     // reports boxes in the image as given: the baselines say which way the text runs.
     const rotation = orientationFromBaselines(blocks);
     const words = wordsFromBlocks(blocks, image, rotation);
     return { words, rotation: normalizeQuarterTurn(rotation), confidence: meanConfidence(words), languages: langs.split('+') };
+  }
+
+  /**
+   * Short tokens standing alone in a line of wide gaps (table cells: "2", "4", "#") are read again on
+   * their own. Tesseract reads such a line as one image, gap included, and misreads lone digits in it
+   * ("2" as "9") where the same digit cropped by itself reads right. The crops are stacked into one
+   * image and read in one pass (PSM 6); a re-reading replaces the word only when it is surer.
+   */
+  private async rereadLoneTokens(slot: Slot, worker: Tesseract.Worker, blocks: TBlock[], image: RasterImage): Promise<void> {
+    const picks = loneTokens(blocks);
+    if (!picks.length) return;
+    const sheet = tokenSheet(image, picks.map((p) => p.word.bbox));
+    if (!sheet) return;
+    await worker.setParameters({ tessedit_pageseg_mode: '6' as Tesseract.PSM });
+    slot.psm = '6';
+    const pgm = toPgm(sheet.image);
+    const res = await worker.recognize(Buffer.from(pgm.buffer, pgm.byteOffset, pgm.byteLength), {}, { text: false, blocks: true });
+    const read = new Map<number, { text: string; confidence: number }[]>();
+    for (const b of (res.data.blocks ?? []) as unknown as TBlock[]) for (const p of b.paragraphs) for (const l of p.lines) {
+      for (const w of l.words) {
+        const t = w.text.trim();
+        if (!t) continue;
+        const k = sheet.slotAt((w.bbox.y0 + w.bbox.y1) / 2);
+        if (k < 0) continue;
+        const list = read.get(k) ?? [];
+        list.push({ text: t, confidence: w.confidence });
+        read.set(k, list);
+      }
+    }
+    picks.forEach((p, k) => {
+      const got = read.get(k);
+      if (!got || got.length !== 1) return;
+      const [r] = got;
+      const old = p.word.text.trim();
+      if (r!.text === old || Math.abs([...r!.text].length - [...old].length) > 1) return;
+      if (r!.confidence >= p.word.confidence + REREAD_MARGIN) {
+        p.word.text = r!.text;
+        p.word.confidence = r!.confidence;
+      }
+    });
   }
 
   /**
@@ -501,6 +542,76 @@ export class TesseractOcrEngine implements OcrEngine {
       return null;
     }
   }
+}
+
+/** A re-read lone token must be this much surer (confidence points) than the first reading. */
+const REREAD_MARGIN = 5;
+/** At most this many tokens are re-read per image. */
+const MAX_REREAD = 80;
+
+type TWord = TLine['words'][number];
+
+/**
+ * Tokens of at most three characters whose neighbours on their OCR line are all far away (over
+ * 1.5 line heights): cells of a table row that tesseract read as one line.
+ */
+export function loneTokens(blocks: TBlock[]): { word: TWord }[] {
+  const out: { word: TWord }[] = [];
+  for (const b of blocks) for (const p of b.paragraphs) for (const l of p.lines) {
+    const ws = l.words.filter((w) => w.text.trim());
+    if (ws.length < 2) continue;
+    ws.forEach((w, i) => {
+      const t = w.text.trim();
+      if ([...t].length > 3 || out.length >= MAX_REREAD) return;
+      const h = w.bbox.y1 - w.bbox.y0;
+      if (!(h > 0)) return;
+      const far = 1.5 * Math.max(h, l.bbox.y1 - l.bbox.y0);
+      const prev = ws[i - 1], next = ws[i + 1];
+      if (prev && w.bbox.x0 - prev.bbox.x1 < far) return;
+      if (next && next.bbox.x0 - w.bbox.x1 < far) return;
+      out.push({ word: w });
+    });
+  }
+  return out;
+}
+
+/**
+ * The boxes' pixels (with a margin) stacked one under another on white, each on its own band;
+ * `slotAt(y)` says which box a y in the sheet belongs to.
+ */
+export function tokenSheet(image: RasterImage, boxes: { x0: number; y0: number; x1: number; y1: number }[]): { image: RasterImage; slotAt(y: number): number } | null {
+  const crops = boxes.map((b) => {
+    const h = b.y1 - b.y0;
+    const pad = Math.max(3, Math.round(0.4 * h));
+    const x0 = Math.max(0, Math.floor(b.x0 - pad)), y0 = Math.max(0, Math.floor(b.y0 - pad));
+    const x1 = Math.min(image.width, Math.ceil(b.x1 + pad)), y1 = Math.min(image.height, Math.ceil(b.y1 + pad));
+    return { x0, y0, w: Math.max(0, x1 - x0), h: Math.max(0, y1 - y0) };
+  });
+  if (crops.some((c) => !c.w || !c.h)) return null;
+  const maxH = Math.max(...crops.map((c) => c.h));
+  const margin = maxH;
+  const width = Math.max(...crops.map((c) => c.w)) + 2 * margin;
+  const bands: [number, number][] = [];
+  let y = margin;
+  for (const c of crops) { bands.push([y - margin / 2, y + c.h + margin / 2]); y += c.h + margin; }
+  const height = y;
+  if (width * height > 4_000_000) return null;
+  const data = new Uint8Array(width * height).fill(255);
+  const ch = image.channels;
+  crops.forEach((c, k) => {
+    const top = bands[k]![0] + margin / 2;
+    for (let r = 0; r < c.h; r++) {
+      for (let q = 0; q < c.w; q++) {
+        const src = ((c.y0 + r) * image.width + (c.x0 + q)) * ch;
+        const v = ch === 1 ? image.data[src]! : Math.round((image.data[src]! * 299 + image.data[src + 1]! * 587 + image.data[src + 2]! * 114) / 1000);
+        data[(top + r) * width + margin + q] = v;
+      }
+    }
+  });
+  return {
+    image: { width, height, channels: 1, data },
+    slotAt: (yy: number) => bands.findIndex(([a, b]) => yy >= a && yy < b),
+  };
 }
 
 /** Tesseract prints diagnostics ("Estimating resolution as ...") to stderr unless told otherwise. */

@@ -96,18 +96,23 @@ function crosses(row: Row, c: number, d: number): boolean {
   return false;
 }
 
-/** OCR words carry a confidence; the OCR engine sets spaceAfter only between words of one of its lines. */
-const sameOcrLine = (a: Word, b: Word) => a.confidence !== undefined && b.confidence !== undefined && a.spaceAfter === true;
+/**
+ * OCR words carry a confidence; the OCR engine sets spaceAfter only between words of one of its lines,
+ * and lists a line's words in order. `b` must be the word that follows `a` there: a word in the middle
+ * of its line (spaceAfter) can share a row with a word of another column's line.
+ */
+const sameOcrLine = (a: Word, b: Word, follows: ReadonlyMap<Word, Word>) =>
+  a.confidence !== undefined && b.confidence !== undefined && a.spaceAfter === true && follows.get(a) === b;
 
 /** Indices k where row.words is cut between k-1 and k. */
-function gutterCuts(rows: Row[], ri: number, opt: Required<LineOptions>): number[] {
+function gutterCuts(rows: Row[], ri: number, opt: Required<LineOptions>, follows: ReadonlyMap<Word, Word>): number[] {
   const row = rows[ri];
   const cuts: number[] = [];
   for (let k = 1; k < row.words.length; k++) {
     const a = row.words[k - 1], b = row.words[k];
     // OCR found the line itself (a word followed by a space on the same OCR line): a wide gap there is
     // justification, not a gutter; the OCR engine already split the page into columns.
-    if (sameOcrLine(a.w, b.w)) continue;
+    if (sameOcrLine(a.w, b.w, follows)) continue;
     const em = Math.max(a.size, b.size);
     const gap = b.b.x0 - a.b.x1;
     if (gap < opt.gutterMinGap * em) continue;
@@ -220,6 +225,8 @@ function makeLine(ws: LWord[], angle: number): Line {
 export function buildLines(words: readonly Word[], options: LineOptions = {}): Line[] {
   const opt: Required<LineOptions> = { gutterMinGap: options.gutterMinGap ?? 1.0, gutterMinSide: options.gutterMinSide ?? 3.5 };
   const byAngle = new Map<number, LWord[]>();
+  const follows = new Map<Word, Word>();
+  for (let i = 1; i < words.length; i++) follows.set(words[i - 1], words[i]);
   for (const w of words) {
     if (!w.text) continue;
     const angle = w.angle ?? 0;
@@ -232,7 +239,7 @@ export function buildLines(words: readonly Word[], options: LineOptions = {}): L
     const rows = buildRows(lws);
     for (let ri = 0; ri < rows.length; ri++) {
       const row = rows[ri];
-      const cuts = gutterCuts(rows, ri, opt);
+      const cuts = gutterCuts(rows, ri, opt, follows);
       let start = 0;
       for (const k of [...cuts, row.words.length]) {
         const seg = row.words.slice(start, k);

@@ -24,7 +24,15 @@ export function isNoise(w: Word): boolean {
 }
 
 export function cleanWords(words: Word[]): Word[] {
-  return words.filter((w) => !isNoise(w));
+  const out: Word[] = [];
+  for (const w of words) {
+    if (!isNoise(w)) { out.push(w); continue; }
+    // The dropped word ended its line: the word before it now does (spaceAfter says "the next word
+    // of this line follows", which the layout stages trust over wide gaps).
+    const prev = out[out.length - 1];
+    if (prev && prev.spaceAfter && !w.spaceAfter) out[out.length - 1] = { ...prev, spaceAfter: false };
+  }
+  return out;
 }
 
 /**

@@ -297,6 +297,14 @@ function endsParagraph(l: TextLine, all: TextLine[], k: number, x0: number, x1: 
   return false;
 }
 
+function titleLine(l: TextLine, cols: Column[], fs: number): boolean {
+  if (isMulti(l) || cols.length < 3) return false;
+  const x0 = cols[0].x0, x1 = cols[cols.length - 1].x1;
+  const flush = Math.abs(l.x0 - x0) <= 0.5 * fs;
+  const centred = Math.abs((l.x0 + l.x1) / 2 - (x0 + x1) / 2) <= 0.1 * (x1 - x0);
+  return flush && l.x1 > cols[0].x1 + fs && !centred;
+}
+
 function numericLine(l: TextLine): boolean {
   return l.chunks.some((c, k) => k > 0 && isNumericText(c.text)) || (l.chunks.length > 1 && l.chunks.slice(1).every((c) => isNumericText(c.text.split(' ')[0])));
 }
@@ -348,6 +356,10 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
       header.unshift(l);
     }
   }
+  // Title lines above a header row of several cells (a statement's account name and terms) are not
+  // header cells: one run of text set flush with the table's left edge, reaching past the first
+  // column, with nothing beside it. Header cells over several columns are centred over them.
+  while (header.length && titleLine(header[0], cols, fs) && [...header.slice(1), ...body].some(isMulti)) header.shift();
   // Leading caption lines inside the block are not rows.
   while (body.length && CAPTION_RE.test(body[0].chunks[0].text)) body.shift();
   if (body.length < 2) return undefined;

@@ -70,6 +70,36 @@ export function makeChunk(words: Word[], idx: number[]): Chunk {
   return { words: idx, x0, y0, x1, y1, text: wordsText(words, idx), bold: bold * 2 > idx.length, fontSize: fs };
 }
 
+/** Words with letters (prose), not numbers or symbols. */
+const PROSE_WORD = /\p{L}{2,}|^\p{L}[.,;:!?’'”")]*$/u;
+
+/**
+ * Positions k (in `idx`, sorted by x) where the gap before word k is justification, not a cell gap:
+ * runs of OCR words the engine read as one line (a space after each), all prose, with evenly widened
+ * gaps (none standing out). Narrow justified columns on scans stretch spaces past a table's cell gap.
+ */
+function justifiedJoins(words: Word[], idx: number[]): Set<number> {
+  const out = new Set<number>();
+  let start = 0;
+  for (let k = 1; k <= idx.length; k++) {
+    const a = words[idx[k - 1]];
+    // The next word of the same OCR line (the engine lists a line's words in order).
+    const linked = k < idx.length && idx[k] === idx[k - 1] + 1 && a.confidence !== undefined && words[idx[k]].confidence !== undefined && a.spaceAfter === true;
+    if (linked) continue;
+    // Run idx[start..k-1]
+    if (k - start >= 4) {
+      const run = idx.slice(start, k).map((i) => words[i]);
+      const fs = median(run.map((w) => w.fontSize)) || 1;
+      const gaps = run.slice(1).map((w, j) => w.bbox.x0 - run[j].bbox.x1);
+      const lo = Math.min(...gaps), hi = Math.max(...gaps);
+      const prose = run.filter((w) => PROSE_WORD.test(w.text)).length >= 0.75 * run.length && run.every((w) => !/^\d[\d.,]*$/.test(w.text));
+      if (prose && hi <= 1.2 * fs && hi <= 1.6 * Math.max(lo, 0.15 * fs)) for (let j = start + 1; j < k; j++) out.add(j);
+    }
+    start = k;
+  }
+  return out;
+}
+
 /**
  * Groups word indices into text lines by vertical overlap of their boxes and baselines, then splits
  * each line into chunks at gaps wider than `gapEm` ems.
@@ -121,15 +151,17 @@ export function buildLines(words: Word[], indices: number[], gapEm = CHUNK_GAP_E
     if (!l.words.length) continue;
     l.words.sort((a, b) => words[a].bbox.x0 - words[b].bbox.x0);
     const fs = median(l.words.map((i) => words[i].fontSize)) || 1;
+    const justified = justifiedJoins(words, l.words);
     const chunks: Chunk[] = [];
     let cur: number[] = [];
     let curX1 = -Infinity;
-    for (const i of l.words) {
+    for (let k = 0; k < l.words.length; k++) {
+      const i = l.words[k];
       const w = words[i];
       const gap = w.bbox.x0 - curX1;
       // Tight numeric columns: two numbers a little more than a space apart are two cells.
       const efs = cur.length ? Math.min(w.fontSize, words[cur[cur.length - 1]].fontSize) || fs : fs;
-      if (cur.length && (gap > gapEm * efs || (gap > 0.15 * efs && twoNumbers(words[cur[cur.length - 1]].text, w.text)))) {
+      if (cur.length && !justified.has(k) && (gap > gapEm * efs || (gap > 0.15 * efs && twoNumbers(words[cur[cur.length - 1]].text, w.text)))) {
         chunks.push(makeChunk(words, cur));
         cur = [];
       }
