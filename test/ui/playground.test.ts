@@ -250,10 +250,19 @@ describe('playground', () => {
     await page.keyboard.press('Tab'); // OpenAPI
     await page.keyboard.press('Tab'); // drop zone
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'drop');
-    const chooser = page.waitForEvent('filechooser');
+    // Enter must open the file dialog, i.e. click the (hidden) file input. That click is watched in the
+    // page: Playwright's "filechooser" interception is switched on asynchronously and was seen to miss
+    // the dialog on a loaded CI machine.
+    const clicked = page.evaluate(
+      () => new Promise<boolean>((resolve) => {
+        document.getElementById('file')!.addEventListener('click', (e) => { e.preventDefault(); resolve(true); }, { once: true });
+        setTimeout(() => resolve(false), 10_000);
+      }),
+    );
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
     await page.keyboard.press('Enter');
-    const fc = await chooser;
-    await fc.setFiles({ name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html>not a pdf</html>') });
+    assert.equal(await clicked, true, 'Enter on the drop zone opens the file dialog');
+    await page.setInputFiles('#file', { name: 'notes.pdf', mimeType: 'application/pdf', buffer: Buffer.from('<html>not a pdf</html>') });
     await page.waitForSelector('#status.error');
     assert.match((await page.textContent('#status')) ?? '', /Could not parse notes\.pdf: .*\(unsupported_file_type\)/);
     assert.equal(await page.isHidden('#result'), true);
