@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Gateway overhead against a local fake OpenAI-compatible backend, everything measured in one run:
-//   1. no documents, 100 concurrent connections: latency over calling the backend directly, and
-//      throughput next to a minimal hand-written undici pass-through proxy;
+//   1a. no documents, closed loop (100 connections, each sends its next request when the last answer
+//       arrived): throughput next to a minimal hand-written undici pass-through proxy, and CPU per request;
+//   1b. no documents, open loop (wrk2-style): a fixed request rate spread over 100 connections, latency
+//       counted from when each request was due, at 25/50/75% of the reference proxy's throughput: the
+//       latency the gateway adds at a load it can carry;
 //   2. streaming: time to first chunk, gateway vs direct;
 //   3. 500 concurrent streams through the gateway: all complete;
 //   4. a 10-page text PDF sent as a data URL: added latency cold and on a cache hit.
@@ -9,15 +12,23 @@
 // loop); this process generates load with undici. Rounds are interleaved and medians reported, because
 // the machine is shared: compare the ratios, not the absolute numbers.
 //
-//   npm run bench -- gateway            (DURATION_MS=4000 ROUNDS=3 by default; GATEWAY_FROM=dist|src)
+// Why two latency figures: on a 2-core machine where the load generator, the backend and the proxy
+// share the cores, a closed loop at 100 connections runs everything at saturation, so its latency is
+// queueing (Little's law: latency = connections / throughput) and only restates throughput. The open
+// loop asks what a client sees when the gateway is not the bottleneck.
+//
+//   npm run bench -- gateway [--compare DIR]
+//     DURATION_MS=4000 (closed loop), OPEN_MS=3000 (open loop, per rate), ROUNDS=3,
+//     GATEWAY_FROM=dist|src (default dist/ when built; `npm run build` first),
+//     --compare DIR: also run DIR's built gateway (another checkout) in sections 1-2, e.g. before/after.
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { Agent, Pool, request } from 'undici';
+import { Agent, Client, Pool, request } from 'undici';
 
-const ROLE = process.argv[2];
+const ROLE = ['upstream', 'gateway', 'refproxy'].includes(process.argv[2]) ? process.argv[2] : undefined;
 const root = new URL('..', import.meta.url);
 
 // ---------------------------------------------------------------- child processes
@@ -33,7 +44,9 @@ if (ROLE === 'upstream') {
   process.send({ port: up.port, url: up.url });
 } else if (ROLE === 'gateway') {
   const entry = process.argv[4] === 'dist' ? 'dist/adapters/node/server.js' : 'adapters/node/server.ts';
-  const { startServer } = await import(new URL(entry, root).href);
+  // An optional checkout to run instead of this one (--compare).
+  const base = process.argv[5] ? new URL(`file://${process.argv[5].replace(/\/?$/, '/')}`) : root;
+  const { startServer } = await import(new URL(entry, base).href);
   const srv = await startServer({
     env: {
       ...process.env,
@@ -55,13 +68,18 @@ if (ROLE === 'upstream') {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: null });
   const server = createServer(async (req, res) => {
     try {
+      const headers = { 'content-type': req.headers['content-type'] ?? 'application/json', authorization: req.headers.authorization ?? '' };
+      // Lengths are passed on both ways, so neither hop is re-encoded as chunked.
+      if (req.headers['content-length'] !== undefined) headers['content-length'] = req.headers['content-length'];
       const r = await request(upstream + req.url.replace(/^\/v1/, ''), {
         method: req.method,
-        headers: { 'content-type': req.headers['content-type'] ?? 'application/json', authorization: req.headers.authorization ?? '' },
+        headers,
         body: req.method === 'GET' ? undefined : req,
         dispatcher: agent,
       });
-      res.writeHead(r.statusCode, { 'content-type': r.headers['content-type'] ?? 'application/json' });
+      const out = { 'content-type': r.headers['content-type'] ?? 'application/json' };
+      if (r.headers['content-length'] !== undefined) out['content-length'] = r.headers['content-length'];
+      res.writeHead(r.statusCode, out);
       for await (const chunk of r.body) res.write(chunk);
       res.end();
     } catch {
@@ -82,21 +100,22 @@ process.on('exit', () => {
   for (const c of children) c.kill();
 });
 
-/** True when dist/ was built after every source file changed: the gateway then runs as it ships. */
-function distIsFresh() {
+/** Source files changed after dist/ was built (dist/ then does not run what the sources say). */
+function staleSources() {
   const built = join(fileURLToPath(root), 'dist/adapters/node/server.js');
-  if (!existsSync(built)) return false;
+  if (!existsSync(built)) return null;
   const t = statSync(built).mtimeMs;
-  const newest = (dir) => {
-    let m = 0;
+  const out = [];
+  const walk = (dir) => {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
-      if (e.isDirectory()) m = Math.max(m, newest(p));
-      else if (e.name.endsWith('.ts')) m = Math.max(m, statSync(p).mtimeMs);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts') && statSync(p).mtimeMs > t) out.push(p.slice(fileURLToPath(root).length));
     }
-    return m;
   };
-  return newest(join(fileURLToPath(root), 'src')) <= t && newest(join(fileURLToPath(root), 'adapters/node')) <= t;
+  walk(join(fileURLToPath(root), 'src'));
+  walk(join(fileURLToPath(root), 'adapters/node'));
+  return out;
 }
 
 function spawn(role, ...args) {
@@ -157,6 +176,60 @@ async function load(origin, { body, concurrency, durationMs, path = '/v1/chat/co
   return { n: lat.length, rps: lat.length / secs, p50: pct(lat, 50), p99: pct(lat, 99), errors };
 }
 
+/**
+ * Open-loop load, as wrk2 does it: request i is due at t0 + i/rate and goes to connection i mod
+ * `connections` (each keeps one request in flight and queues the rest, like a client that keeps
+ * sending on schedule). Latency is counted from when the request was due, not from when it could be
+ * sent, so a stall is charged to every request it delayed (no coordinated omission). Timers tick at
+ * 1 ms, so each tick sends what falls due before the next one; a request sent early is timed from its
+ * send. `lag` is how late this process itself sent requests (its own share of the figures).
+ */
+async function openLoop(origin, { body, rate, connections, durationMs, path = '/v1/chat/completions' }) {
+  const clients = Array.from({ length: connections }, () => new Client(origin, { pipelining: 1, keepAliveTimeout: 30_000 }));
+  const headers = { 'content-type': 'application/json', authorization: 'Bearer sk-bench' };
+  // Connect every connection first: connection set-up is not what is measured.
+  await Promise.all(clients.map(async (c) => (await c.request({ path, method: 'POST', headers, body })).body.dump({ limit: Infinity })));
+  const total = Math.max(1, Math.round((rate * durationMs) / 1000));
+  const gap = 1000 / rate;
+  const lat = [];
+  const lag = [];
+  let errors = 0;
+  let finished = 0;
+  const t0 = performance.now() + 2;
+  const started = t0;
+  await new Promise((resolve) => {
+    let i = 0;
+    const fire = (k) => {
+      const due = t0 + k * gap;
+      const sent = performance.now();
+      lag.push(Math.max(0, sent - due));
+      const from = Math.min(due, sent);
+      clients[k % connections]
+        .request({ path, method: 'POST', headers, body })
+        .then(async (r) => {
+          await r.body.dump({ limit: Infinity });
+          if (r.statusCode !== 200) errors++;
+        })
+        .catch(() => errors++)
+        .finally(() => {
+          lat.push(performance.now() - from);
+          if (++finished === total) resolve();
+        });
+    };
+    const tick = () => {
+      const horizon = performance.now() + 1;
+      while (i < total && t0 + i * gap < horizon) fire(i++);
+      if (i < total) setTimeout(tick, Math.max(0, t0 + i * gap - performance.now() - 1));
+    };
+    setTimeout(tick, 2);
+  });
+  const secs = (performance.now() - started) / 1000;
+  await Promise.all(clients.map((c) => c.close()));
+  lat.sort((a, b) => a - b);
+  lag.sort((a, b) => a - b);
+  return { lat, n: lat.length, achieved: lat.length / secs, errors, lagP99: pct(lag, 99) };
+}
+
 /** Time to the first body chunk of a streaming request, `n` requests `concurrency` at a time. */
 async function firstChunk(origin, { n, concurrency }) {
   const pool = new Pool(origin, { connections: concurrency, keepAliveTimeout: 30_000 });
@@ -213,23 +286,34 @@ async function timed(origin, body) {
 
 async function main() {
   const DURATION = Number(process.env.DURATION_MS ?? 4000);
+  const OPEN = Number(process.env.OPEN_MS ?? 3000);
   const ROUNDS = Number(process.env.ROUNDS ?? 3);
+  const argv = process.argv.slice(2);
+  const ci = argv.findIndex((a) => a === '--compare' || a.startsWith('--compare='));
+  const compareDir = ci < 0 ? undefined : argv[ci].includes('=') ? argv[ci].split('=')[1] : argv[ci + 1];
+  if (compareDir && !existsSync(join(compareDir, 'dist/adapters/node/server.js'))) throw new Error(`--compare ${compareDir}: no dist/adapters/node/server.js there (build it first)`);
   const up = await spawn('upstream');
-  // GATEWAY_FROM=dist|src forces one; by default dist/ when it is newer than every source file.
-  const fresh = process.env.GATEWAY_FROM ? process.env.GATEWAY_FROM === 'dist' : distIsFresh();
-  const gw = await spawn('gateway', up.url, fresh ? 'dist' : 'src');
+  // GATEWAY_FROM=dist|src forces one; by default dist/ whenever it has been built.
+  const stale = staleSources();
+  const fromDist = process.env.GATEWAY_FROM ? process.env.GATEWAY_FROM === 'dist' : stale !== null;
+  const gw = await spawn('gateway', up.url, fromDist ? 'dist' : 'src');
   const ref = await spawn('refproxy', up.url);
+  const cmp = compareDir ? await spawn('gateway', up.url, 'dist', compareDir) : null;
   const origin = (p) => `http://127.0.0.1:${p}`;
-  const targets = { direct: origin(up.port), refproxy: origin(ref.port), gateway: origin(gw.port) };
-  console.log(fresh ? 'gateway: dist/ (compiled)' : 'gateway: sources through tsx (dist/ is missing or older than the sources: `npm run build` to bench what ships)');
-  console.log(`load: ${process.env.DOCINLINE_LOG_LEVEL ?? 'info'}-level gateway logs to /dev/null; loadavg ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
+  const targets = { direct: origin(up.port), refproxy: origin(ref.port), gateway: origin(gw.port), ...(cmp ? { compare: origin(cmp.port) } : {}) };
+  const proc = { direct: null, refproxy: ref, gateway: gw, compare: cmp };
+  if (!fromDist) console.log('gateway: sources through tsx (run `npm run build` to bench what ships; tsx runs it measurably slower)');
+  else console.log(`gateway: dist/ (compiled)${stale?.length ? `; WARNING: ${stale.length} source file(s) changed since the build, e.g. ${stale.slice(0, 3).join(', ')}` : ''}`);
+  if (cmp) console.log(`compare: ${compareDir}/dist`);
+  const loadavg = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`load: ${process.env.DOCINLINE_LOG_LEVEL ?? 'info'}-level gateway logs to /dev/null; loadavg ${loadavg()}`);
+  const names = Object.keys(targets);
 
   try {
-    // 1. no documents at 100 concurrent connections
+    // 1a. no documents, closed loop at 100 concurrent connections
     const small = JSON.stringify({ model: 'deepseek-r1', messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Say hello.' }], temperature: 0.2 });
     for (const t of Object.values(targets)) await load(t, { body: small, concurrency: 100, durationMs: 1000 }); // warm-up
-    const runs = { direct: [], refproxy: [], gateway: [] };
-    const proc = { direct: null, refproxy: ref, gateway: gw };
+    const runs = Object.fromEntries(names.map((n) => [n, []]));
     for (let r = 0; r < ROUNDS; r++) {
       for (const [name, t] of Object.entries(targets)) {
         const before = proc[name] && (await cpuOf(proc[name]));
@@ -242,37 +326,68 @@ async function main() {
       }
     }
     const agg = (name, k) => median(runs[name].map((x) => x[k]));
-    console.log(`\n1. no documents, 100 concurrent connections, non-stream (${ROUNDS} interleaved rounds of ${DURATION} ms, medians)`);
-    console.log('   target     req/s     p50 ms   p99 ms   errors');
-    for (const name of Object.keys(targets)) {
-      console.log(`   ${name.padEnd(9)} ${fmt(agg(name, 'rps'), 0).padStart(7)}   ${fmt(agg(name, 'p50')).padStart(6)}   ${fmt(agg(name, 'p99')).padStart(6)}   ${runs[name].reduce((a, x) => a + x.errors, 0)}`);
+    console.log(`\n1a. no documents, closed loop: 100 connections, each sends its next request when its answer is in (${ROUNDS} interleaved rounds of ${DURATION} ms, medians)`);
+    console.log('   target     req/s     p50 ms   p99 ms   errors   CPU/request in the proxy process');
+    for (const name of names) {
+      const cpu = proc[name] ? `${fmt(agg(name, 'cpuUs'), 1)} us` : '';
+      console.log(`   ${name.padEnd(9)} ${fmt(agg(name, 'rps'), 0).padStart(7)}   ${fmt(agg(name, 'p50')).padStart(6)}   ${fmt(agg(name, 'p99')).padStart(6)}   ${String(runs[name].reduce((a, x) => a + x.errors, 0)).padStart(6)}   ${cpu}`);
     }
-    const addP50 = agg('gateway', 'p50') - agg('direct', 'p50');
-    const addP99 = agg('gateway', 'p99') - agg('direct', 'p99');
     const ratio = agg('gateway', 'rps') / agg('refproxy', 'rps');
-    console.log(`   added latency over direct: p50 ${fmt(addP50)} ms (target <= 1), p99 ${fmt(addP99)} ms (target <= 10)`);
-    console.log(`   throughput gateway / reference proxy: ${fmt(ratio)}x (target >= 0.8)`);
-    console.log(`   (reference proxy over direct: p50 +${fmt(agg('refproxy', 'p50') - agg('direct', 'p50'))} ms)`);
-    // CPU time per request does not depend on how busy the machine is: the fairest comparison here.
+    console.log(`   throughput gateway / reference proxy: ${fmt(ratio)}x (target >= 0.8)${cmp ? `; compare / reference: ${fmt(agg('compare', 'rps') / agg('refproxy', 'rps'))}x` : ''}`);
+    // CPU time per request depends less on how busy the machine is than req/s does.
     const cpuG = agg('gateway', 'cpuUs');
     const cpuR = agg('refproxy', 'cpuUs');
-    console.log(`   CPU per request in the proxy process: gateway ${fmt(cpuG, 1)} us, reference ${fmt(cpuR, 1)} us -> capacity ratio ${fmt(cpuR / cpuG)}x`);
-    // Low load shows the per-request cost without queueing behind 100 others.
-    const one = { direct: [], refproxy: [], gateway: [] };
-    for (let r = 0; r < ROUNDS; r++) for (const name of Object.keys(one)) one[name].push(await load(targets[name], { body: small, concurrency: 1, durationMs: 1500 }));
+    console.log(`   CPU per request: reference / gateway = ${fmt(cpuR / cpuG)}x (the capacity ratio if the proxy had a core to itself)`);
+    console.log(`   latency here is queueing at saturation (~100 / throughput), so it restates throughput: gateway - direct p50 ${fmt(agg('gateway', 'p50') - agg('direct', 'p50'))} ms, p99 ${fmt(agg('gateway', 'p99') - agg('direct', 'p99'))} ms; reference - direct p50 ${fmt(agg('refproxy', 'p50') - agg('direct', 'p50'))} ms`);
+    // One connection shows the per-request cost without any queueing.
+    const one = Object.fromEntries(names.map((n) => [n, []]));
+    for (let r = 0; r < ROUNDS; r++) for (const name of names) one[name].push(await load(targets[name], { body: small, concurrency: 1, durationMs: 1500 }));
     const p50 = (name) => median(one[name].map((x) => x.p50));
     const p99 = (name) => median(one[name].map((x) => x.p99));
-    console.log(`   at 1 connection, p50/p99: direct ${fmt(p50('direct'), 3)}/${fmt(p99('direct'), 3)} ms, reference ${fmt(p50('refproxy'), 3)}/${fmt(p99('refproxy'), 3)} ms, gateway ${fmt(p50('gateway'), 3)}/${fmt(p99('gateway'), 3)} ms`);
+    console.log(`   at 1 connection, p50/p99: ${names.map((n) => `${n} ${fmt(p50(n), 3)}/${fmt(p99(n), 3)} ms`).join(', ')}`);
     console.log(`   added by the gateway at 1 connection: p50 +${fmt(p50('gateway') - p50('direct'), 3)} ms, p99 +${fmt(p99('gateway') - p99('direct'), 3)} ms`);
 
+    // 1b. no documents, open loop: fixed rates below saturation, 100 connections
+    const refRps = agg('refproxy', 'rps');
+    const rates = [0.25, 0.5, 0.75].map((f) => ({ f, rate: Math.max(50, Math.round(refRps * f / 50) * 50) }));
+    const open = {};
+    for (const { rate } of rates) open[rate] = Object.fromEntries(names.map((n) => [n, { lat: [], achieved: [], errors: 0, lag: [] }]));
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const { rate } of rates) {
+        for (const name of names) {
+          const res = await openLoop(targets[name], { body: small, rate, connections: 100, durationMs: OPEN });
+          const o = open[rate][name];
+          o.lat.push(...res.lat);
+          o.achieved.push(res.achieved);
+          o.errors += res.errors;
+          o.lag.push(res.lagP99);
+        }
+      }
+    }
+    console.log(`\n1b. no documents, open loop (wrk2-style): fixed rates at 25/50/75% of the reference proxy's closed-loop req/s (${fmt(refRps, 0)}),`);
+    console.log(`    100 connections, latency from when each request was due; ${ROUNDS} interleaved rounds of ${OPEN} ms per rate and target, percentiles over all of them`);
+    console.log('   rate/s  target      p50 ms   p90 ms   p99 ms   max ms   achieved/s  errors   added over direct p50 / p99');
+    for (const { f, rate } of rates) {
+      for (const name of names) {
+        const o = open[rate][name];
+        o.lat.sort((a, b) => a - b);
+        const add = name === 'direct' ? '' : `+${fmt(pct(o.lat, 50) - pct(open[rate].direct.lat, 50), 3)} / +${fmt(pct(o.lat, 99) - pct(open[rate].direct.lat, 99), 3)} ms`;
+        console.log(`   ${(name === 'direct' ? `${rate} (${f * 100}%)` : '').padEnd(12)}${name.padEnd(10)} ${fmt(pct(o.lat, 50), 3).padStart(7)}  ${fmt(pct(o.lat, 90), 3).padStart(7)}  ${fmt(pct(o.lat, 99), 3).padStart(7)}  ${fmt(o.lat[o.lat.length - 1], 1).padStart(7)}   ${fmt(median(o.achieved), 0).padStart(8)}  ${String(o.errors).padStart(6)}   ${add}`);
+      }
+    }
+    const gen = Math.max(...rates.flatMap(({ rate }) => names.map((n) => median(open[rate][n].lag))));
+    console.log(`   targets: added p50 <= 1 ms, p99 <= 10 ms. This process sent requests up to ${fmt(gen, 2)} ms late (p99, worst rate/target): that is in every row alike.`);
+
     // 2. streaming time to first chunk
-    console.log('\n2. streaming, time to first chunk (400 requests per target and round)');
-    const tt = { direct: [], gateway: [] };
-    for (let r = 0; r < ROUNDS; r++) for (const name of ['direct', 'gateway']) tt[name].push(await firstChunk(targets[name], { n: 400, concurrency: 4 }));
-    for (const name of ['direct', 'gateway']) {
+    const streamers = ['direct', 'gateway', ...(cmp ? ['compare'] : [])];
+    console.log('\n2. streaming, time to first chunk (400 requests per target and round, 4 at a time)');
+    const tt = Object.fromEntries(streamers.map((n) => [n, []]));
+    for (let r = 0; r < ROUNDS; r++) for (const name of streamers) tt[name].push(await firstChunk(targets[name], { n: 400, concurrency: 4 }));
+    for (const name of streamers) {
       console.log(`   ${name.padEnd(8)} p50 ${fmt(median(tt[name].map((x) => x.p50)), 3)} ms  p90 ${fmt(median(tt[name].map((x) => x.p90)), 3)} ms  p99 ${fmt(median(tt[name].map((x) => x.p99)), 3)} ms`);
     }
-    console.log(`   gateway later than direct: p50 ${fmt(median(tt.gateway.map((x) => x.p50)) - median(tt.direct.map((x) => x.p50)), 3)} ms (target <= 2)`);
+    const later = (n) => median(tt[n].map((x) => x.p50)) - median(tt.direct.map((x) => x.p50));
+    console.log(`   gateway later than direct: p50 ${fmt(later('gateway'), 3)} ms (target <= 2)${cmp ? `; compare: ${fmt(later('compare'), 3)} ms` : ''}`);
 
     // 3. 500 concurrent streams, each ~1 s long
     up.child.send({ cmd: 'default', behaviour: { chunkDelayMs: 50, content: Array.from({ length: 16 }, (_, i) => `w${i} `) } });
@@ -318,9 +433,11 @@ async function main() {
     console.log(`   cold (parse):   ${fmt(median(cold), 3)} ms  -> added ${fmt(median(cold) - d, 3)} ms (x-docinline-parse-ms median ${fmt(median(parseMs), 1)})`);
     console.log(`   cache hit:      ${fmt(median(hit), 3)} ms  -> added ${fmt(median(hit) - d, 3)} ms (target <= 5)`);
   } finally {
-    for (const c of [up, gw, ref]) c.child.send({ cmd: 'exit' });
+    const all = [up, gw, ref, ...(cmp ? [cmp] : [])];
+    for (const c of all) c.child.send({ cmd: 'exit' });
     await new Promise((r) => setTimeout(r, 300));
-    for (const c of [up, gw, ref]) if (c.child.exitCode === null) c.child.kill();
+    for (const c of all) if (c.child.exitCode === null) c.child.kill();
+    console.log(`\nloadavg at the end: ${loadavg()}`);
   }
 }
 

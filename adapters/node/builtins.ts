@@ -41,6 +41,14 @@ export function restoreBuiltins(): number {
 export async function preloadPdfWorker(): Promise<void> {
   // Imported here, not at the top: this module must be evaluated before pdf.js is.
   const { warmPdfWorker } = await import('./pdf.js');
-  await warmPdfWorker();
+  // The pdf.js threads are unref'd (idle threads must not keep a process alive), so while they load
+  // nothing else may hold the event loop: a caller awaiting this at top level (startServer in a script)
+  // would otherwise exit with "unfinished top-level await".
+  const hold = setInterval(() => {}, 1 << 30);
+  try {
+    await warmPdfWorker();
+  } finally {
+    clearInterval(hold);
+  }
   restoreBuiltins();
 }

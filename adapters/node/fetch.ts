@@ -4,9 +4,9 @@
  * backend.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { Agent, fetch as undiciFetch } from 'undici';
+import { Agent, fetch as undiciFetch, type Dispatcher } from 'undici';
 import type { FetchPolicy, HttpTransport } from '../../src/fetch/index.js';
-import type { UpstreamTransport } from '../../src/server/upstream.js';
+import type { HeaderView, UpstreamResponse, UpstreamTransport } from '../../src/server/upstream.js';
 
 type LookupCallback = (err: Error | null, address: string | LookupAddress[], family?: number) => void;
 export type Resolver = (hostname: string, cb: (err: Error | null, addresses: LookupAddress[]) => void) => void;
@@ -78,22 +78,45 @@ export function createUpstreamTransport(opts: { connectTimeoutMs?: number } = {}
   const transport: UpstreamTransport = async (url, init) => {
     const { origin, path } = target(url);
     const r = await agent.request({ origin, path, method: init.method, headers: init.headers, body: init.body, signal: init.signal as never });
-    const h = r.headers;
-    const one = (v: string | string[] | undefined) => (v === undefined ? null : Array.isArray(v) ? v.join(', ') : v);
-    return {
-      status: r.statusCode,
-      headers: {
-        get: (name) => one(h[name.toLowerCase()]),
-        forEach(cb) {
-          for (const k in h) {
-            const v = one(h[k]);
-            if (v !== null) cb(v, k);
-          }
-        },
-      },
-      bytes: async () => new Uint8Array(await r.body.arrayBuffer()),
-      chunks: () => r.body,
-    };
+    return new NodeUpstreamResponse(r);
   };
   return { transport, close: () => agent.close() };
+}
+
+const one = (v: string | string[] | undefined) => (v === undefined ? null : Array.isArray(v) ? v.join(', ') : v);
+
+/** undici's answer as the gateway reads it: one object per answer, its methods on the prototype. */
+class NodeUpstreamResponse implements UpstreamResponse, HeaderView {
+  readonly status: number;
+  private readonly h: Record<string, string | string[] | undefined>;
+  private readonly body: Dispatcher.ResponseData['body'];
+
+  constructor(r: Dispatcher.ResponseData) {
+    this.status = r.statusCode;
+    this.h = r.headers;
+    this.body = r.body;
+  }
+
+  get headers(): HeaderView {
+    return this;
+  }
+
+  get(name: string): string | null {
+    return one(this.h[name.toLowerCase()]);
+  }
+
+  forEach(cb: (value: string, name: string) => void): void {
+    for (const k in this.h) {
+      const v = one(this.h[k]);
+      if (v !== null) cb(v, k);
+    }
+  }
+
+  async bytes(): Promise<Uint8Array> {
+    return new Uint8Array(await this.body.arrayBuffer());
+  }
+
+  chunks(): AsyncIterable<Uint8Array> {
+    return this.body;
+  }
 }

@@ -21,6 +21,7 @@ import { createMemoryParseCache } from '../../src/cache/index.js';
 import { startBatches } from './batch.js';
 import { bodyTooLarge } from '../../src/server/body.js';
 import { webRequestIO, type RequestIO } from '../../src/server/io.js';
+import { relayStream } from '../../src/server/upstream.js';
 import { DocinlineError } from '../../src/errors.js';
 import { createLogger, type Logger } from '../../src/server/logger.js';
 import { createNodeTransport, createUpstreamTransport, type Resolver } from './fetch.js';
@@ -41,9 +42,20 @@ export const nodeRequestIO: RequestIO = {
     if (!incoming) return webRequestIO.body(c, maxBytes);
     const declared = incoming.headers['content-length'];
     if (declared !== undefined && Number(declared) > maxBytes) return Promise.reject(bodyTooLarge(maxBytes, Number(declared)));
+    // A small body has usually arrived whole (in the request's first packets) before the route runs:
+    // it then sits in the stream's buffer and is taken in one read, without listeners.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    if (incoming.complete && incoming.readableFlowing === null && !incoming.readableDidRead && incoming.readableLength <= maxBytes) {
+      // read() without a size hands out the whole buffer of a paused byte stream.
+      const all = incoming.read() as Buffer | null;
+      if (incoming.readableLength === 0) return Promise.resolve(all ?? new Uint8Array(0));
+      if (all) {
+        chunks.push(all);
+        size = all.length;
+      }
+    }
     return new Promise<Uint8Array>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
       const done = (err: unknown, value?: Uint8Array) => {
         incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
         if (err) reject(err);
@@ -77,10 +89,11 @@ export const nodeRequestIO: RequestIO = {
       queueMicrotask(fn);
       return () => {};
     }
+    // `on`, not `once`: 'close' comes once anyway, and once() wraps every listener in a bound copy.
     const listener = () => {
       if (!outgoing.writableFinished) fn();
     };
-    outgoing.once('close', listener);
+    outgoing.on('close', listener);
     return () => outgoing.off('close', listener);
   },
   signal(c) {
@@ -88,27 +101,76 @@ export const nodeRequestIO: RequestIO = {
     nodeRequestIO.onClose(c, () => ctrl.abort(new DocinlineError('aborted', 'The client closed the connection.')));
     return ctrl.signal;
   },
+  stream(c, status, headers, relay) {
+    const outgoing = (c.env as NodeBindings | undefined)?.outgoing;
+    if (!outgoing) return new Response(relayStream(relay), { status, headers });
+    // No flushHeaders: the head leaves in the same packet as the first event.
+    outgoing.writeHead(status, headers);
+    const onClose = () => {
+      if (!outgoing.writableFinished) relay.cancel(new DocinlineError('aborted', 'The client closed the stream.'));
+    };
+    outgoing.on('close', onClose);
+    void (async () => {
+      try {
+        for (;;) {
+          const chunk = await relay.next();
+          if (!chunk || outgoing.destroyed) break;
+          if (!outgoing.write(chunk)) await drained(outgoing);
+        }
+        if (!outgoing.destroyed) outgoing.end();
+      } catch (e) {
+        // next() turns backend failures into an error event, so this is a bug or the socket failing.
+        relay.cancel(e);
+        outgoing.destroy(e as Error);
+      } finally {
+        outgoing.off('close', onClose);
+      }
+    })();
+    // What @hono/node-server is handed instead: it leaves a response carrying this header alone.
+    return new Response(null, { status, headers: { 'x-hono-already-sent': 'true' } });
+  },
 };
+
+/** Resolves when `out` can take more (or is gone: the caller checks). */
+function drained(out: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done).off('close', done);
+      resolve();
+    };
+    out.on('drain', done).on('close', done);
+  });
+}
 
 type NodeBindings = { incoming: IncomingMessage; outgoing: ServerResponse };
 
-/** Log lines are gathered and written once per event-loop turn: one syscall for many requests under load. */
+/**
+ * Log lines are gathered and written together: at most every 20 ms, or at once past 64 KiB, and on exit.
+ * Every request writes a line; at a few thousand requests per second a write per line (or per event-loop
+ * turn, which at moderate load is nearly the same) is a system call per request.
+ */
 function bufferedStdout(): (line: string) => void {
   let lines: string[] = [];
-  let scheduled = false;
+  let size = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {
-    scheduled = false;
+    if (timer) clearTimeout(timer);
+    timer = null;
     if (!lines.length) return;
     const out = lines.join('\n') + '\n';
     lines = [];
+    size = 0;
     process.stdout.write(out);
   };
   process.once('exit', flush);
   return (line) => {
     lines.push(line);
-    if (!scheduled) {
-      scheduled = true;
-      setImmediate(flush);
+    size += line.length;
+    if (size > 65536) flush();
+    else if (!timer) {
+      timer = setTimeout(flush, 20);
+      // A line waiting to be written does not keep the process alive (exit writes it).
+      timer.unref();
     }
   };
 }

@@ -21,6 +21,8 @@ export interface Gateway {
 }
 
 export function statsHeaders(s: InlineStats): Record<string, string> {
+  // Most requests inline nothing: their values are constants.
+  if (s === NO_DOCUMENTS) return { 'x-docinline-documents': '0', 'x-docinline-pages': '0', 'x-docinline-cache-hits': '0', 'x-docinline-parse-ms': '0.0' };
   return {
     'x-docinline-documents': String(s.documents),
     'x-docinline-pages': String(s.pages),

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { readBody } from './body.js';
+import type { EventRelay } from './upstream.js';
 
 /**
  * How a route reads its request: body, headers, and whether the client went away. The Web versions work
@@ -16,6 +17,11 @@ export interface RequestIO {
   onClose(c: Context, fn: () => void): () => void;
   /** The same as an AbortSignal (for the slower paths that pass it on). */
   signal(c: Context): AbortSignal;
+  /**
+   * Optional: sends a relayed event stream to the client directly and returns the Response to hand the
+   * framework instead (see StreamWriter in upstream.ts). Without it, streams are Web stream bodies.
+   */
+  stream?(c: Context, status: number, headers: Record<string, string>, relay: EventRelay): Response;
 }
 
 export const webRequestIO: RequestIO = {

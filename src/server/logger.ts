@@ -13,17 +13,37 @@ export interface Logger {
 
 const RANK = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
 
+/** The ISO time of the current millisecond, formatted once per millisecond however many lines share it. */
+let isoMs = -1;
+let isoText = '';
+function isoNow(): string {
+  const ms = Date.now();
+  if (ms !== isoMs) {
+    isoMs = ms;
+    isoText = new Date(ms).toISOString();
+  }
+  return isoText;
+}
+
 export function createLogger(level: LogLevel, write: (line: string) => void = (l) => console.log(l)): Logger {
   const min = RANK[level];
-  const emit = (lvl: Exclude<LogLevel, 'silent'>) => (msg: string, fields?: LogFields) => {
-    if (RANK[lvl] < min) return;
-    let line: string;
-    try {
-      line = JSON.stringify({ time: new Date().toISOString(), level: lvl, msg, ...fields });
-    } catch {
-      line = JSON.stringify({ time: new Date().toISOString(), level: lvl, msg });
-    }
-    write(line);
+  const emit = (lvl: Exclude<LogLevel, 'silent'>) => {
+    const mid = `","level":"${lvl}","msg":`;
+    // The line is assembled around one JSON.stringify of the fields rather than a spread copy of them:
+    // every request writes one (same output: a field named time/level/msg comes later and wins).
+    return (msg: string, fields?: LogFields) => {
+      if (RANK[lvl] < min) return;
+      let rest = '}';
+      if (fields) {
+        try {
+          const f: unknown = JSON.stringify(fields);
+          if (typeof f === 'string' && f.length > 2) rest = ',' + f.slice(1);
+        } catch {
+          /* unserialisable fields: the line keeps time, level and msg */
+        }
+      }
+      write('{"time":"' + isoNow() + mid + JSON.stringify(msg) + rest);
+    };
   };
   return {
     debug: emit('debug'),

@@ -81,6 +81,16 @@ export class Counter extends Base<{ n: number }> {
     this.entry(values, () => ({ n: 0 })).v.n += by;
   }
 
+  /** The series for these label values, to keep and increment without looking it up each time. */
+  labels(values: LabelValues): { inc(by?: number): void } {
+    const v = this.entry(values, () => ({ n: 0 })).v;
+    return {
+      inc(by = 1) {
+        if (by >= 0) v.n += by;
+      },
+    };
+  }
+
   /** The current value (tests, logs). */
   get(values: LabelValues = []): number {
     return this.series.get(keyOf(values))?.v.n ?? 0;
@@ -144,7 +154,24 @@ export class Histogram extends Base<{ counts: number[]; sum: number; count: numb
 
   observe(values: LabelValues, x: number): void {
     if (!Number.isFinite(x)) return;
-    const e = this.entry(values, () => ({ counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 })).v;
+    this.add(this.series_(values), x);
+  }
+
+  /** The series for these label values, to keep and observe into without looking it up each time. */
+  labels(values: LabelValues): { observe(x: number): void } {
+    const e = this.series_(values);
+    return {
+      observe: (x) => {
+        if (Number.isFinite(x)) this.add(e, x);
+      },
+    };
+  }
+
+  private series_(values: LabelValues): { counts: number[]; sum: number; count: number } {
+    return this.entry(values, () => ({ counts: new Array(this.buckets.length).fill(0), sum: 0, count: 0 })).v;
+  }
+
+  private add(e: { counts: number[]; sum: number; count: number }, x: number): void {
     // Stored per bucket (not cumulative); render() adds them up.
     const b = this.buckets;
     let i = 0;
@@ -343,25 +370,45 @@ export function observeTransport(transport: UpstreamTransport, m: GatewayMetrics
     m.upstreamDuration.observe([upstream], (performance.now() - started) / 1000);
     m.upstreamRequests.inc([upstream, String(res.status)]);
     if (res.status >= 500) m.upstreamErrors.inc([upstream, 'status']);
-    const failed = (e: unknown): never => {
-      const reason = init.signal.aborted ? toDocinlineError(init.signal.reason).code : null;
-      if (reason !== 'aborted') m.upstreamErrors.inc([upstream, reason === 'upstream_timeout' ? 'timeout' : 'stream']);
-      throw e;
-    };
-    return {
-      status: res.status,
-      headers: res.headers,
-      bytes: () => res.bytes().catch(failed),
-      // A plain iterator wrapper rather than an async generator: this sits on every relayed chunk.
-      chunks: () => ({
-        [Symbol.asyncIterator]() {
-          const it = res.chunks()[Symbol.asyncIterator]();
-          return {
-            next: () => it.next().catch(failed),
-            return: (v?: unknown) => (it.return ? it.return(v) : Promise.resolve({ done: true as const, value: undefined })),
-          };
-        },
-      }),
-    };
+    return new ObservedResponse(res, m, upstream, init.signal);
   };
+}
+
+/** The backend's answer, counting a body that fails while it is read (one object per answer). */
+class ObservedResponse implements UpstreamResponse {
+  readonly status: number;
+  readonly headers: UpstreamResponse['headers'];
+
+  constructor(
+    private readonly res: UpstreamResponse,
+    private readonly m: GatewayMetrics,
+    private readonly upstream: string,
+    private readonly signal: Parameters<UpstreamTransport>[1]['signal'],
+  ) {
+    this.status = res.status;
+    this.headers = res.headers;
+  }
+
+  private failed(e: unknown): never {
+    const reason = this.signal.aborted ? toDocinlineError(this.signal.reason).code : null;
+    if (reason !== 'aborted') this.m.upstreamErrors.inc([this.upstream, reason === 'upstream_timeout' ? 'timeout' : 'stream']);
+    throw e;
+  }
+
+  bytes(): Promise<Uint8Array> {
+    return this.res.bytes().catch((e) => this.failed(e));
+  }
+
+  // A plain iterator wrapper rather than an async generator: this sits on every relayed chunk.
+  chunks(): AsyncIterable<Uint8Array> {
+    return {
+      [Symbol.asyncIterator]: () => {
+        const it = this.res.chunks()[Symbol.asyncIterator]();
+        return {
+          next: () => it.next().catch((e) => this.failed(e)),
+          return: (v?: unknown) => (it.return ? it.return(v) : Promise.resolve({ done: true as const, value: undefined })),
+        };
+      },
+    };
+  }
 }

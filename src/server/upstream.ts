@@ -107,8 +107,23 @@ export function createRouter(cfg: Config['upstream']): Router {
 /** Client headers worth passing on; everything else (cookies, our own auth, hop-by-hop) stays here. */
 const FORWARDED = ['accept', 'user-agent', 'openai-organization', 'openai-project', 'openai-beta'];
 
-/** Backend response headers the client gets back (plus content-type). */
-const RETURNED = /^(content-type|retry-after|x-ratelimit-|openai-|x-request-id$)/i;
+/** Backend response headers the client gets back: content-type, retry-after, x-ratelimit-*, openai-*, x-request-id. */
+function returned(name: string): boolean {
+  // Called for every backend header of every answer: a few comparisons instead of a regular expression.
+  const k = name.length;
+  switch (name.charCodeAt(0) | 0x20) {
+    case 0x63: // c
+      return k === 12 && name.toLowerCase() === 'content-type';
+    case 0x72: // r
+      return k === 11 && name.toLowerCase() === 'retry-after';
+    case 0x6f: // o
+      return k > 7 && name.slice(0, 7).toLowerCase() === 'openai-';
+    case 0x78: // x
+      return k === 12 ? name.toLowerCase() === 'x-request-id' : k > 12 && name.slice(0, 12).toLowerCase() === 'x-ratelimit-';
+    default:
+      return false;
+  }
+}
 
 export interface ForwardOptions {
   target: UpstreamTarget;
@@ -130,6 +145,8 @@ export interface ForwardOptions {
   logger: Logger;
   /** Headers to add to the response to the client. */
   responseHeaders: Record<string, string>;
+  /** Writes event streams straight to the client (see StreamWriter); default a Web stream body. */
+  writeStream?: StreamWriter;
 }
 
 function upstreamHeaders(o: ForwardOptions): Record<string, string> {
@@ -151,7 +168,10 @@ function clientHeadersFrom(res: UpstreamResponse, extra: Record<string, string>)
   // A plain object: @hono/node-server writes it without building a Headers instance.
   const h: Record<string, string> = {};
   res.headers.forEach((v, k) => {
-    if (RETURNED.test(k)) h[k === 'x-request-id' ? 'x-upstream-request-id' : k.toLowerCase()] = v;
+    if (returned(k)) {
+      const name = k.toLowerCase();
+      h[name === 'x-request-id' ? 'x-upstream-request-id' : name] = v;
+    }
   });
   return Object.assign(h, extra);
 }
@@ -234,63 +254,92 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
  * holds half an event; if the backend dies mid-stream the partial event is dropped and a final error event
  * is sent instead. Cancelling (the client left) aborts the backend request.
  */
-export function relayEvents(
-  body: AsyncIterable<Uint8Array>,
-  o: { api: ForwardOptions['api']; abort: (reason: unknown) => void; onEnd?: () => void; logger: Logger; requestId: string },
-): ReadableStream<Uint8Array> {
-  const it = body[Symbol.asyncIterator]();
-  let pending: Uint8Array = new Uint8Array(0);
-  let finished = false;
-  const end = () => {
-    finished = true;
-    o.onEnd?.();
-  };
+export class EventRelay {
+  private readonly it: AsyncIterator<Uint8Array>;
+  private pending: Uint8Array = new Uint8Array(0);
+  private finished = false;
+  private closed = false;
+
+  constructor(
+    body: AsyncIterable<Uint8Array>,
+    private readonly o: { api: ForwardOptions['api']; abort: (reason: unknown) => void; onEnd?: () => void; logger: Logger; requestId: string },
+  ) {
+    this.it = body[Symbol.asyncIterator]();
+  }
+
+  private end(): void {
+    this.finished = true;
+    this.o.onEnd?.();
+  }
+
+  /** The next bytes to send (whole events), or null at the end. */
+  async next(): Promise<Uint8Array | null> {
+    if (this.closed) return null;
+    for (;;) {
+      let chunk: IteratorResult<Uint8Array>;
+      try {
+        chunk = await this.it.next();
+      } catch (e) {
+        this.closed = true;
+        if (this.finished) return null;
+        this.end();
+        this.o.logger.warn('upstream stream failed', { requestId: this.o.requestId, error: String((e as Error)?.message ?? e) });
+        return errorEvent(this.o.api, new DocinlineError('upstream_error', 'The backend connection failed in the middle of the stream.'));
+      }
+      if (chunk.done) {
+        this.closed = true;
+        this.end();
+        return this.pending.length ? this.pending : null;
+      }
+      const data = this.pending.length ? concat(this.pending, chunk.value) : chunk.value;
+      const cut = lastEventEnd(data);
+      // A backend that never ends its events would otherwise grow `pending` without bound.
+      if (cut === data.length || data.length > MAX_PENDING) {
+        this.pending = new Uint8Array(0);
+        return data;
+      }
+      this.pending = data.subarray(cut);
+      if (cut > 0) return data.subarray(0, cut);
+      // Only part of an event so far: read on rather than hand the client a fragment.
+    }
+  }
+
+  /** The client left: aborts the backend request. */
+  cancel(reason?: unknown): void {
+    this.closed = true;
+    if (!this.finished) this.end();
+    this.o.abort(reason ?? new DocinlineError('aborted', 'The client closed the stream.'));
+    this.it.return?.().catch(() => {});
+  }
+}
+
+/** The relay as a Web stream (what a Response body is on every runtime). */
+export function relayEvents(body: AsyncIterable<Uint8Array>, o: ConstructorParameters<typeof EventRelay>[1]): ReadableStream<Uint8Array> {
+  return relayStream(new EventRelay(body, o));
+}
+
+export function relayStream(relay: EventRelay): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>(
     {
       async pull(ctrl) {
-        for (;;) {
-          let chunk: IteratorResult<Uint8Array>;
-          try {
-            chunk = await it.next();
-          } catch (e) {
-            if (finished) return;
-            end();
-            o.logger.warn('upstream stream failed', { requestId: o.requestId, error: String((e as Error)?.message ?? e) });
-            ctrl.enqueue(errorEvent(o.api, new DocinlineError('upstream_error', 'The backend connection failed in the middle of the stream.')));
-            ctrl.close();
-            return;
-          }
-          if (chunk.done) {
-            end();
-            if (pending.length) ctrl.enqueue(pending);
-            ctrl.close();
-            return;
-          }
-          const data = pending.length ? concat(pending, chunk.value) : chunk.value;
-          const cut = lastEventEnd(data);
-          // A backend that never ends its events would otherwise grow `pending` without bound.
-          if (cut === data.length || data.length > MAX_PENDING) {
-            pending = new Uint8Array(0);
-            ctrl.enqueue(data);
-            return;
-          }
-          pending = data.subarray(cut);
-          if (cut > 0) {
-            ctrl.enqueue(data.subarray(0, cut));
-            return;
-          }
-          // Only part of an event so far: read on rather than hand the client a fragment.
-        }
+        const chunk = await relay.next();
+        if (chunk) ctrl.enqueue(chunk);
+        else ctrl.close();
       },
       cancel(reason) {
-        end();
-        o.abort(reason ?? new DocinlineError('aborted', 'The client closed the stream.'));
-        it.return?.().catch(() => {});
+        relay.cancel(reason);
       },
     },
     { highWaterMark: 0 },
   );
 }
+
+/**
+ * Sends a relayed event stream to the client itself, for runtimes that can write to the connection
+ * without a Web stream in between (Node: the first event leaves with the headers, and no stream
+ * machinery runs per event). Returns the Response the framework is given in its place.
+ */
+export type StreamWriter = (status: number, headers: Record<string, string>, relay: EventRelay) => Response;
 
 /** Sends the request to the backend and turns its answer into the response for the client. */
 export async function forward(o: ForwardOptions): Promise<Response> {
@@ -343,8 +392,9 @@ export async function forward(o: ForwardOptions): Promise<Response> {
     // Proxies in front of us (nginx) must not buffer the stream either.
     headers['x-accel-buffering'] = 'no';
     // The client signal stays attached until the stream ends, so a disconnect aborts the backend.
-    const stream = relayEvents(res.chunks(), { api: o.api, abort, onEnd: done, logger: o.logger, requestId: o.requestId });
-    return new Response(stream, { status: res.status, headers });
+    const relay = new EventRelay(res.chunks(), { api: o.api, abort, onEnd: done, logger: o.logger, requestId: o.requestId });
+    if (o.writeStream) return o.writeStream(res.status, headers, relay);
+    return new Response(relayStream(relay), { status: res.status, headers });
   }
   try {
     return new Response((await res.bytes()) as Uint8Array<ArrayBuffer>, { status: res.status, headers });

@@ -5,7 +5,7 @@ import { DocinlineError } from '../../errors.js';
 import { parseJsonObject } from '../body.js';
 import type { AppEnv } from '../context.js';
 import { NO_DOCUMENTS, statsHeaders, type Gateway } from '../gateway.js';
-import { forward } from '../upstream.js';
+import { forward, type StreamWriter } from '../upstream.js';
 
 const decoder = new TextDecoder();
 
@@ -52,6 +52,8 @@ export interface ForwardRequest {
   requestId: string;
   /** What was inlined, once known (for the access log). */
   onStats?: (stats: InlineStats) => void;
+  /** Writes an event stream to the client directly (the runtime's RequestIO.stream). */
+  writeStream?: StreamWriter;
 }
 
 /**
@@ -93,6 +95,7 @@ export async function inlineAndForward(gw: Gateway, apiName: 'chat' | 'responses
     api: api.name,
     logger: gw.logger,
     responseHeaders: { 'x-request-id': req.requestId, ...statsHeaders(stats) },
+    writeStream: req.writeStream,
   });
 }
 
@@ -124,6 +127,7 @@ function handler(gw: Gateway, api: Api) {
       onClose: (fn) => gw.io.onClose(c, fn),
       requestId: c.get('requestId'),
       onStats: (s) => c.set('inlineStats', s),
+      writeStream: gw.io.stream ? (status, headers, relay) => gw.io.stream!(c, status, headers, relay) : undefined,
     });
   };
 }
