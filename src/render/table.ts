@@ -18,14 +18,18 @@ export function tableGrid(t: Table): (TableCell | null)[][] {
   return grid;
 }
 
+/**
+ * Compact GFM (`|a|b|`, no padding around the pipes), as pymupdf4llm writes them: the reader is a
+ * language model, and the padding spaces cost tokens (a fifth of a bank statement's) and say nothing.
+ */
 export function renderPipeTable(t: Table, escape: (s: string) => string = (s) => s): string {
   const grid = tableGrid(t);
   const row = (cells: (TableCell | null)[]) =>
-    '| ' + cells.map((c) => escape(cellText(c?.text ?? '')).replace(/\|/g, '\\|')).join(' | ') + ' |';
+    '|' + cells.map((c) => escape(cellText(c?.text ?? '')).replace(/\|/g, '\\|')).join('|') + '|';
   const lines: string[] = [];
   if (!t.rows || !t.cols) return '';
   lines.push(row(grid[0]));
-  lines.push('| ' + new Array(t.cols).fill('-').join(' | ') + ' |');
+  lines.push('|' + new Array(t.cols).fill('---').join('|') + '|');
   for (let r = 1; r < t.rows; r++) lines.push(row(grid[r]));
   return lines.join('\n');
 }
