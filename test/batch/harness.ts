@@ -1,26 +1,17 @@
 /**
- * Real processes for the batch tests: a `redis-server` on a free loopback port, `docinline serve` and
- * `docinline worker` as child processes (from source through tsx), each killable with SIGKILL.
+ * Real processes for the batch tests: `docinline serve` and `docinline worker` as child processes (from
+ * source through tsx), each killable with SIGKILL; redis-server comes from test/helpers/redis.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+export { freePort } from '../helpers/ports.js';
+export { startRedis, type Redis } from '../helpers/redis.js';
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+const root = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface Proc {
   child: ChildProcess;
@@ -85,33 +76,6 @@ async function spawnUntil(cmd: string, args: string[], env: Record<string, strin
     });
   });
   return { proc, match };
-}
-
-export interface Redis {
-  url: string;
-  port: number;
-  stop(): Promise<void>;
-}
-
-/** A throwaway redis-server (Debian's package) on a free loopback port, no persistence. */
-export async function startRedis(): Promise<Redis> {
-  const port = await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'docinline-redis-'));
-  const { proc } = await spawnUntil(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'],
-    process.env,
-    /Ready to accept connections/,
-    'redis-server',
-  );
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      await proc.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 const entry = (file: string) =>

@@ -1,12 +1,14 @@
 /**
  * Real processes for the ops tests: `docinline serve` in a child process (its stdout captured, signals
- * delivered for real) and a throwaway redis-server.
+ * delivered for real); the throwaway redis-server comes from test/helpers/redis.ts.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+export { freePort } from '../helpers/ports.js';
+export { startRedis } from '../helpers/redis.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -67,71 +69,4 @@ export async function spawnServe(env: Record<string, string>): Promise<ServeProc
       return exited;
     },
   };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-export interface RedisHandle {
-  url: string;
-  port: number;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-/** Redis servers started here, killed if the test process exits without stopping them. */
-const redisChildren = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const c of redisChildren) c.kill('SIGKILL');
-});
-
-/** Debian's redis-server as a child process on a free loopback port, no persistence. */
-export async function startRedis(port?: number): Promise<RedisHandle> {
-  port ??= await freePort();
-  const dir = mkdtempSync(path.join(tmpdir(), 'docinline-ops-redis-'));
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  redisChildren.add(child);
-  let log = '';
-  child.stdout!.setEncoding('utf8').on('data', (s: string) => (log += s));
-  child.stderr!.setEncoding('utf8').on('data', (s: string) => (log += s));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
-    }
-    redisChildren.delete(child);
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const ready = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), 15_000);
-    const check = () => {
-      if (/Ready to accept connections/.test(log)) {
-        clearTimeout(timer);
-        resolve(true);
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(false);
-    });
-  });
-  if (!ready) {
-    await stop();
-    throw new Error(`redis-server did not start on port ${port}: ${log}`);
-  }
-  return { url: `redis://127.0.0.1:${port}`, port, pid: child.pid!, stop };
 }
