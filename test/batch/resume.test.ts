@@ -8,29 +8,14 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { makePdf } from '../files/harness.js';
+import { bin, buildCliIfStale } from '../helpers/built-cli.js';
 import { tempDir, until } from './harness.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(root, 'bin/docinline.mjs');
 let tmp: ReturnType<typeof tempDir>;
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 before(() => {
-  // `npm test` builds first; run alone, this builds when dist/ is older than the sources.
-  const cli = join(root, 'dist/adapters/node/cli.js');
-  if (!existsSync(cli) || statSync(cli).mtimeMs < Math.max(newest(join(root, 'src')), newest(join(root, 'adapters/node')))) {
-    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'ignore' });
-  }
+  const cli = buildCliIfStale();
   assert.ok(existsSync(cli));
   tmp = tempDir('docinline-resume-');
 });

@@ -1,33 +1,18 @@
 // Runs the CLI as a user would: `node bin/docinline.mjs parse ...` (bin runs the compiled dist/).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, copyFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, copyFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { bin, buildCliIfStale, root } from '../helpers/built-cli.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const bin = join(root, 'bin/docinline.mjs');
 const fixtures = join(root, 'fixtures/pdf');
 let tmp: string;
 
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-
 before(() => {
-  // `npm test` builds first; run alone, this builds when dist/ is older than the sources.
-  const cli = join(root, 'dist/adapters/node/cli.js');
-  if (!existsSync(cli) || statSync(cli).mtimeMs < Math.max(newest(join(root, 'src')), newest(join(root, 'adapters/node')))) {
-    spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: root, stdio: 'ignore' });
-  }
+  const cli = buildCliIfStale();
   assert.ok(existsSync(cli), 'the build produced dist/adapters/node/cli.js');
   tmp = mkdtempSync(join(tmpdir(), 'docinline-cli-'));
 });
