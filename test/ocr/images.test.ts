@@ -8,25 +8,14 @@ import { createNodeRuntime } from '../../adapters/node/runtime.js';
 import type { ParseOptions, ParseResult } from '../../src/model/options.js';
 import type { Block } from '../../src/model/document.js';
 import { DocinlineError } from '../../src/errors.js';
+import { assertInOrder, flat } from '../helpers/text.js';
 
 const runtime = createNodeRuntime();
 after(() => runtime.ocr?.close());
 
 const fixture = (name: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/images/${name}`, import.meta.url)));
 const parse = (name: string, opts: ParseOptions = {}): Promise<ParseResult> => parseDocument(fixture(name), { pageMarkers: false, ...opts }, runtime);
-const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
 const blocks = (r: ParseResult): Block[] => r.document.pages.flatMap((p) => p.blocks);
-
-/** Each phrase is in the text, in this order. */
-function assertInOrder(text: string, phrases: string[]) {
-  const t = flat(text);
-  let at = -1;
-  for (const p of phrases) {
-    const i = t.indexOf(p, at + 1);
-    assert.ok(i > at, `"${p}" should come after the previous phrase in:\n${t}`);
-    at = i;
-  }
-}
 
 const RELEASE_NOTES = [
   'Harbor Release Notes',

@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from '../../src/parse.js';
 import { createNodeRuntime } from '../../adapters/node/runtime.js';
 import type { ParseOptions } from '../../src/model/options.js';
+import { assertInOrder, flat } from '../helpers/text.js';
 
 const runtime = createNodeRuntime();
 after(() => runtime.ocr?.close());
 
 const bytes = () => new Uint8Array(readFileSync(new URL('../../fixtures/scanned/mixed.pdf', import.meta.url)));
 const parse = (opts: ParseOptions = {}) => parseDocument(bytes(), { pageMarkers: false, ...opts }, runtime);
-const flat = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 const PAGE1 = [
   'Inspection Report',
@@ -22,16 +22,6 @@ const PAGE1 = [
 ];
 const PAGE2 = ['Page two carries a real text layer.', 'Its words come from the PDF itself, not from OCR.'];
 const PAGE3 = ['Follow-up Actions', 'Replace both emergency lights before the end of the month and repeat the drill.', 'The next full inspection is scheduled for September.'];
-
-function assertInOrder(text: string, phrases: string[]) {
-  const t = flat(text);
-  let at = -1;
-  for (const p of phrases) {
-    const i = t.indexOf(p, at + 1);
-    assert.ok(i > at, `"${p}" should come after the previous phrase in:\n${t}`);
-    at = i;
-  }
-}
 
 test('ocr auto: the two scanned pages are OCR\'d, the text page keeps its text layer, order is kept', async () => {
   const r = await parse();
