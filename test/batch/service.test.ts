@@ -53,6 +53,14 @@ async function input(n: number, prefix: string): Promise<string> {
   return (await files.store.create(null, { filename: 'in.jsonl', purpose: 'batch', body: text })).id;
 }
 
+/** Polls the batch until its status is `status` and returns it then (`until` throws after `timeoutMs`). */
+function untilStatus(mod: BatchModule, owner: string | null, id: string, status: string, timeoutMs: number, what = status) {
+  return until(async () => {
+    const x = await mod.service.get(owner, id);
+    return x.status === status ? x : null;
+  }, timeoutMs, what);
+}
+
 async function lines(id: string | null): Promise<Array<{ custom_id: string; response: { status_code: number } | null; error: { code: string } | null }>> {
   if (!id) return [];
   const f = await files.store.read(null, id);
@@ -70,10 +78,7 @@ describe('batch service', () => {
       const b = await mod.service.create(null, { input_file_id: await input(n, 'e'), endpoint: '/v1/chat/completions', completion_window: '24h', metadata: null, output_expires_after: null });
       await until(async () => ((await mod.service.get(null, b.id)).request_counts.completed >= 4 ? true : null), 20_000, '4 results');
       clock += 24 * 3600_000 + 1000;
-      const done = await until(async () => {
-        const x = await mod.service.get(null, b.id);
-        return x.status === 'expired' ? x : null;
-      }, 20_000, 'expired');
+      const done = await untilStatus(mod, null, b.id, 'expired', 20_000);
       assert.ok(done.expired_at! >= done.expires_at);
       const out = await lines(done.output_file_id);
       const err = await lines(done.error_file_id);
@@ -103,10 +108,7 @@ describe('batch service', () => {
       const c = await mod.service.cancel(null, b.id);
       assert.equal(c.status, 'cancelling');
       const worker = mod.service.startWorker(gw, 4);
-      const done = await until(async () => {
-        const x = await mod.service.get(null, b.id);
-        return x.status === 'cancelled' ? x : null;
-      }, 20_000, 'cancelled');
+      const done = await untilStatus(mod, null, b.id, 'cancelled', 20_000);
       await worker.close();
       assert.deepEqual(done.request_counts, { total: 0, completed: 0, failed: 0 });
       assert.deepEqual(done.metadata, { a: 'b' });
@@ -135,10 +137,7 @@ describe('batch service', () => {
     try {
       const n = 40; // 2 lanes, 20 chunks of 2
       const b = await mod.service.create(null, { input_file_id: await input(n, 's'), endpoint: '/v1/chat/completions', completion_window: '24h', metadata: null, output_expires_after: null });
-      const done = await until(async () => {
-        const x = await mod.service.get(null, b.id);
-        return x.status === 'completed' ? x : null;
-      }, 20_000, 'completed');
+      const done = await untilStatus(mod, null, b.id, 'completed', 20_000);
       assert.equal(dropped, 1, 'the fault was injected');
       assert.deepEqual(done.request_counts, { total: n, completed: n, failed: 0 });
       const ids = (await lines(done.output_file_id)).map((l) => l.custom_id).sort();
@@ -169,10 +168,7 @@ describe('batch service', () => {
       await new Promise((r) => setTimeout(r, 600));
       assert.equal(up.requests.length, sent, 'nothing new was started after the shutdown began');
       worker = mod.service.startWorker(gw, 4);
-      const done = await until(async () => {
-        const x = await mod.service.get(null, b.id);
-        return x.status === 'completed' ? x : null;
-      }, 30_000, 'completed');
+      const done = await untilStatus(mod, null, b.id, 'completed', 30_000);
       await worker.close();
       assert.deepEqual(done.request_counts, { total: n, completed: n, failed: 0 });
       assert.equal(up.requests.length, n, 'no request was sent twice');
@@ -192,10 +188,7 @@ describe('batch service', () => {
       const b = await mod.service.create(null, { input_file_id: await input(3, 'f'), endpoint: '/v1/chat/completions', completion_window: '24h', metadata: null, output_expires_after: { anchor: 'created_at', seconds: 7200 } });
       const ns = await ownerNamespace(null);
       await files.store.blobs.put(batchKeys.state(ns, b.id, 'finalizing'), JSON.stringify({ finalizing_at: 1, files: [stale.id] }));
-      const done = await until(async () => {
-        const x = await mod.service.get(null, b.id);
-        return x.status === 'completed' ? x : null;
-      }, 20_000, 'completed');
+      const done = await untilStatus(mod, null, b.id, 'completed', 20_000);
       assert.equal(await files.store.get(null, stale.id), null, 'the earlier attempt\'s file is deleted');
       assert.equal((await lines(done.output_file_id)).length, 3);
       const rec = await files.store.get(null, done.output_file_id!);
@@ -226,10 +219,7 @@ describe('batch service', () => {
       const inputId = (await s3files.store.create('key_owner1', { filename: 'in.jsonl', purpose: 'batch', body: text })).id;
       const b = await mod.service.create('key_owner1', { input_file_id: inputId, endpoint: '/v1/chat/completions', completion_window: '24h', metadata: null, output_expires_after: null });
       await assert.rejects(mod.service.get('key_other', b.id), /No such Batch/);
-      const done = await until(async () => {
-        const x = await mod.service.get('key_owner1', b.id);
-        return x.status === 'completed' ? x : null;
-      }, 30_000, 'completed on S3');
+      const done = await untilStatus(mod, 'key_owner1', b.id, 'completed', 30_000, 'completed on S3');
       await worker.close();
       assert.deepEqual(done.request_counts, { total: n, completed: n, failed: 0 });
       const out = new TextDecoder().decode((await s3files.store.read('key_owner1', done.output_file_id!))!.bytes).split('\n').filter(Boolean).map((l) => JSON.parse(l));

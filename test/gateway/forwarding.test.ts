@@ -10,6 +10,15 @@ let up: FakeUpstream;
 let gw: TestGateway;
 let client: OpenAI;
 
+/** An `assert.rejects` check: an OpenAI APIError with this status and code, then `more` on it. */
+const apiError = (status: number, code: string, more: (e: APIError) => void = () => {}) => (e: unknown) => {
+  assert.ok(e instanceof APIError);
+  assert.equal(e.status, status);
+  assert.equal(e.code, code);
+  more(e);
+  return true;
+};
+
 before(async () => {
   up = await startFakeUpstream();
   gw = await startGateway({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_UPSTREAM_TIMEOUT_MS: '1500', DOCINLINE_MAX_BODY_BYTES: String(256 * 1024) });
@@ -231,43 +240,22 @@ describe('models and errors', () => {
 
   test('backend 500 before the first byte becomes 502, OpenAI-shaped', async () => {
     up.enqueue({ status: 500, errorBody: '<html>internal error</html>' });
-    await assert.rejects(client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true }), (e: unknown) => {
-      assert.ok(e instanceof APIError);
-      assert.equal(e.status, 502);
-      assert.equal(e.code, 'upstream_error');
-      assert.match(e.message, /HTTP 500.*internal error/);
-      return true;
-    });
+    await assert.rejects(client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true }), apiError(502, 'upstream_error', (e) => assert.match(e.message, /HTTP 500.*internal error/)));
   });
 
   test('backend 4xx keeps its status and body', async () => {
     up.enqueue({ status: 404, errorBody: { error: { message: 'model "nope" not found', type: 'invalid_request_error', param: 'model', code: 'model_not_found' } } });
-    await assert.rejects(client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }), (e: unknown) => {
-      assert.ok(e instanceof APIError);
-      assert.equal(e.status, 404);
-      assert.equal(e.code, 'model_not_found');
-      return true;
-    });
+    await assert.rejects(client.chat.completions.create({ model: 'nope', messages: [{ role: 'user', content: 'x' }] }), apiError(404, 'model_not_found'));
   });
 
   test('a backend that does not answer in time gives 504', async () => {
     up.enqueue({ hang: true });
-    await assert.rejects(client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), (e: unknown) => {
-      assert.ok(e instanceof APIError);
-      assert.equal(e.status, 504);
-      assert.equal(e.code, 'upstream_timeout');
-      return true;
-    });
+    await assert.rejects(client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }] }), apiError(504, 'upstream_timeout'));
   });
 
   test('an oversize body gets 413 before the backend sees anything', async () => {
     const big = 'x'.repeat(300 * 1024);
-    await assert.rejects(client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: big }] }), (e: unknown) => {
-      assert.ok(e instanceof APIError);
-      assert.equal(e.status, 413);
-      assert.equal(e.code, 'request_too_large');
-      return true;
-    });
+    await assert.rejects(client.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: big }] }), apiError(413, 'request_too_large'));
     assert.equal(up.requests.length, 0);
   });
 
@@ -308,13 +296,7 @@ describe('backend unreachable', () => {
     const g = await startGateway({ DOCINLINE_UPSTREAM_URL: url });
     try {
       const c = new OpenAI({ baseURL: g.baseURL, apiKey: 'k', maxRetries: 0 });
-      await assert.rejects(c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true }), (e: unknown) => {
-        assert.ok(e instanceof APIError);
-        assert.equal(e.status, 502);
-        assert.equal(e.code, 'upstream_error');
-        assert.match(e.message, /could not be reached/);
-        return true;
-      });
+      await assert.rejects(c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: 'x' }], stream: true }), apiError(502, 'upstream_error', (e) => assert.match(e.message, /could not be reached/)));
     } finally {
       await g.close();
     }
@@ -341,13 +323,7 @@ describe('auth, upstream keys and routing', () => {
   test('401 without a key or with a wrong one, OpenAI-shaped', async () => {
     for (const apiKey of ['', 'sk-mallory']) {
       const c = new OpenAI({ baseURL: g.baseURL, apiKey: apiKey || 'unused', maxRetries: 0, defaultHeaders: apiKey ? {} : { authorization: null } as never });
-      await assert.rejects(c.models.list(), (e: unknown) => {
-        assert.ok(e instanceof APIError);
-        assert.equal(e.status, 401);
-        assert.equal(e.code, 'invalid_api_key');
-        assert.equal(e.type, 'authentication_error');
-        return true;
-      });
+      await assert.rejects(c.models.list(), apiError(401, 'invalid_api_key', (e) => assert.equal(e.type, 'authentication_error')));
     }
     const res = await fetch(`${g.baseURL}/chat/completions`, { method: 'POST', body: '{}' });
     assert.equal(res.status, 401);

@@ -19,6 +19,16 @@ let client: OpenAI;
 let files: Server;
 let filesOrigin: string;
 
+/** A gateway of its own (the shared backend plus `env`) and an OpenAI client for it; closed after `body`. */
+async function withGateway(env: Record<string, string>, body: (c: OpenAI) => Promise<void>) {
+  const g = await startGateway({ DOCINLINE_UPSTREAM_URL: up.url, ...env });
+  try {
+    await body(new OpenAI({ baseURL: g.baseURL, apiKey: 'k', maxRetries: 0 }));
+  } finally {
+    await g.close();
+  }
+}
+
 before(async () => {
   up = await startFakeUpstream();
   // A document server on 127.0.0.2, which the gateway is allowed to fetch from (loopback is blocked by default).
@@ -243,16 +253,11 @@ describe('responses API', () => {
 });
 
 describe('text-only backends', () => {
-  test('every image and file part is inlined, with or without the suffix', async () => {
-    const g = await startGateway({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_TEXT_ONLY: 'true' });
-    try {
-      const c = new OpenAI({ baseURL: g.baseURL, apiKey: 'k', maxRetries: 0 });
+  test('every image and file part is inlined, with or without the suffix', () =>
+    withGateway({ DOCINLINE_TEXT_ONLY: 'true' }, async (c) => {
       await c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: dataUrl('memo.pdf') } }] }] });
       assertDocument(contentOf(0)[0]!, 'document.pdf', 1, 'Internal Memo');
-    } finally {
-      await g.close();
-    }
-  });
+    }));
 });
 
 describe('bad documents get the documented error and nothing reaches the backend', () => {
@@ -305,24 +310,17 @@ describe('bad documents get the documented error and nothing reaches the backend
     );
   });
 
-  test('more pages than DOCINLINE_MAX_PAGES: 413 too_many_pages (a page selection within it passes)', async () => {
-    const g = await startGateway({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_MAX_PAGES: '5' });
-    try {
-      const c = new OpenAI({ baseURL: g.baseURL, apiKey: 'k', maxRetries: 0 });
+  test('more pages than DOCINLINE_MAX_PAGES: 413 too_many_pages (a page selection within it passes)', () =>
+    withGateway({ DOCINLINE_MAX_PAGES: '5' }, async (c) => {
       const ask = (url: string) => c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url } }] }] });
       await assert.rejects(ask(dataUrl('ten-pages.pdf') + '#transform=inline'), (e: unknown) => e instanceof APIError && e.status === 413 && e.code === 'too_many_pages');
       assert.equal(up.requests.length, 0);
       await ask(dataUrl('ten-pages.pdf') + '#transform=inline&pages=6-10');
       assertDocument(contentOf(0)[0]!, 'document.pdf', 5, 'Chapter 6', 'Chapter 10');
-    } finally {
-      await g.close();
-    }
-  });
+    }));
 
-  test("a request's documents over DOCINLINE_REQUEST_PARSE_BUDGET_MS: 422 parse_timeout, quickly", async () => {
-    const g = await startGateway({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_REQUEST_PARSE_BUDGET_MS: '100' });
-    try {
-      const c = new OpenAI({ baseURL: g.baseURL, apiKey: 'k', maxRetries: 0 });
+  test("a request's documents over DOCINLINE_REQUEST_PARSE_BUDGET_MS: 422 parse_timeout, quickly", () =>
+    withGateway({ DOCINLINE_REQUEST_PARSE_BUDGET_MS: '100' }, async (c) => {
       // OCR of a screenshot takes far longer than 100 ms.
       const png = readFileSync(new URL('../../fixtures/images/screenshot-light.png', import.meta.url)).toString('base64');
       const t0 = performance.now();
@@ -335,24 +333,16 @@ describe('bad documents get the documented error and nothing reaches the backend
       );
       assert.ok(performance.now() - t0 < 3000, `answered after ${performance.now() - t0} ms`);
       assert.equal(up.requests.length, 0);
-    } finally {
-      await g.close();
-    }
-  });
+    }));
 
-  test('a document larger than DOCINLINE_MAX_FILE_BYTES: 413', async () => {
-    const g = await startGateway({ DOCINLINE_UPSTREAM_URL: up.url, DOCINLINE_MAX_FILE_BYTES: '4096' });
-    try {
-      const c = new OpenAI({ baseURL: g.baseURL, apiKey: 'k', maxRetries: 0 });
+  test('a document larger than DOCINLINE_MAX_FILE_BYTES: 413', () =>
+    withGateway({ DOCINLINE_MAX_FILE_BYTES: '4096' }, async (c) => {
       await assert.rejects(
         c.chat.completions.create({ model: 'm', messages: [{ role: 'user', content: [{ type: 'file', file: { file_data: dataUrl('ten-pages.pdf') } }] }] }),
         (e: unknown) => e instanceof APIError && e.status === 413 && e.code === 'file_too_large' && e.param === 'messages[0].content[0]',
       );
       assert.equal(up.requests.length, 0);
-    } finally {
-      await g.close();
-    }
-  });
+    }));
 });
 
 describe('/v1/parse', () => {

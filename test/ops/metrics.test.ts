@@ -68,6 +68,10 @@ async function parseDoc(body: object): Promise<Response> {
   return fetch(`${gw.url}/v1/parse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
+async function postChat(body: object): Promise<Response> {
+  return fetch(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+}
+
 before(async () => {
   up = await startFakeUpstream();
   upHost = new URL(up.url).host;
@@ -138,28 +142,16 @@ describe('/metrics', () => {
     const again = await parseDoc({ file_data: dataUrl(pdf, 'application/pdf') });
     assert.equal(((await again.json()) as { cached: boolean }).cached, true);
 
-    const chat = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const chat = await postChat({ model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] });
     assert.equal(chat.status, 200);
     await chat.text();
 
     up.enqueue({ status: 500 });
-    const failing = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const failing = await postChat({ model: 'm', messages: [{ role: 'user', content: 'hi' }] });
     assert.equal(failing.status, 502);
     await failing.text();
 
-    const gone = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'gone-1', messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const gone = await postChat({ model: 'gone-1', messages: [{ role: 'user', content: 'hi' }] });
     assert.equal(gone.status, 502);
     await gone.text();
 
@@ -195,11 +187,7 @@ describe('/metrics', () => {
   test('a stream the backend breaks counts as a stream error; readiness probes are not backend traffic', async () => {
     const before = await scrape();
     up.enqueue({ failAfterChunks: 2 });
-    const res = await fetch(`${gw.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] }),
-    });
+    const res = await postChat({ model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] });
     await res.text().catch(() => '');
     await fetch(`${gw.url}/readyz`);
     const s = await scrape();
