@@ -6,7 +6,7 @@ export const height = (b: BBox) => b.y1 - b.y0;
 export const centerX = (b: BBox) => (b.x0 + b.x1) / 2;
 export const centerY = (b: BBox) => (b.y0 + b.y1) / 2;
 
-export function union(boxes: readonly BBox[]): BBox {
+export function union(boxes: Iterable<BBox>): BBox {
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
   for (const b of boxes) {
     if (b.x0 < x0) x0 = b.x0;

@@ -3,12 +3,9 @@
  * on the page, its pixel size against the size it is painted at. Rendering at that resolution hands
  * OCR the scanner's own pixels instead of a resampled copy.
  */
-import { multiply } from '../pdf/matrix.js';
+import { forEachImagePaint, type OperatorList } from '../pdf/images.js';
 
-export interface OperatorList {
-  fnArray: ArrayLike<number>;
-  argsArray: ArrayLike<unknown>;
-}
+export type { OperatorList };
 
 function pixelSize(fn: number, args: unknown, OPS: Record<string, number>): [number, number] | null {
   const a = args as unknown[];
@@ -24,34 +21,18 @@ function pixelSize(fn: number, args: unknown, OPS: Record<string, number>): [num
 
 /** DPI of the largest image painted over at least a quarter of the page (`pageArea` in pt²), or null. */
 export function nativeImageDpi(opList: OperatorList, OPS: Record<string, number>, pageArea: number): number | null {
-  const paint = new Set(
-    ['paintImageXObject', 'paintInlineImageXObject', 'paintImageXObjectRepeat', 'paintImageMaskXObject'].map((k) => OPS[k]).filter((v) => v !== undefined),
-  );
-  let ctm: number[] = [1, 0, 0, 1, 0, 0];
-  const stack: number[][] = [];
   let best: { area: number; dpi: number } | null = null;
-  const { fnArray, argsArray } = opList;
-  for (let i = 0; i < fnArray.length; i++) {
-    const fn = fnArray[i]!;
-    if (fn === OPS.save) stack.push(ctm);
-    else if (fn === OPS.restore) ctm = stack.pop() ?? ctm;
-    else if (fn === OPS.transform) ctm = multiply(ctm, argsArray[i] as number[]);
-    else if (fn === OPS.paintFormXObjectBegin) {
-      stack.push(ctm);
-      const m = (argsArray[i] as unknown[])?.[0];
-      if (Array.isArray(m) || ArrayBuffer.isView(m)) ctm = multiply(ctm, Array.from(m as ArrayLike<number>));
-    } else if (fn === OPS.paintFormXObjectEnd) ctm = stack.pop() ?? ctm;
-    else if (paint.has(fn)) {
-      const px = pixelSize(fn, argsArray[i], OPS);
-      if (!px) continue;
-      // The image fills the unit square: its sides are the CTM's column vectors, in points.
-      const wPt = Math.hypot(ctm[0]!, ctm[1]!);
-      const hPt = Math.hypot(ctm[2]!, ctm[3]!);
-      const area = wPt * hPt;
-      if (!(wPt > 0 && hPt > 0) || area < pageArea / 4) continue;
-      const dpi = Math.sqrt((px[0] / wPt) * (px[1] / hPt)) * 72;
-      if (!best || area > best.area) best = { area, dpi };
-    }
-  }
-  return best && Number.isFinite(best.dpi) ? best.dpi : null;
+  forEachImagePaint(opList, OPS, (ctm, fn, args) => {
+    const px = pixelSize(fn, args, OPS);
+    if (!px) return;
+    // The image fills the unit square: its sides are the CTM's column vectors, in points.
+    const wPt = Math.hypot(ctm[0]!, ctm[1]!);
+    const hPt = Math.hypot(ctm[2]!, ctm[3]!);
+    const area = wPt * hPt;
+    if (!(wPt > 0 && hPt > 0) || area < pageArea / 4) return;
+    const dpi = Math.sqrt((px[0] / wPt) * (px[1] / hPt)) * 72;
+    if (!best || area > best.area) best = { area, dpi };
+  });
+  const found = best as { area: number; dpi: number } | null;
+  return found && Number.isFinite(found.dpi) ? found.dpi : null;
 }

@@ -1,5 +1,6 @@
 import type { BBox, Region, Rule } from '../model/document.js';
 import type { PDFPageProxy } from '../ports/parsing.js';
+import { multiply } from './matrix.js';
 
 /** pdf.js path codes inside constructPath's Float32Array (DrawOPS; not exported by pdf.js). */
 const PATH_MOVE = 0;
@@ -30,18 +31,6 @@ interface GraphicsState {
 export interface PageGraphics {
   rules: Rule[];
   regions: Region[];
-}
-
-function multiply(m: Matrix, t: ArrayLike<number>): Matrix {
-  // m × t where t is applied first (PDF `cm` concatenates onto the CTM).
-  return [
-    m[0] * t[0] + m[2] * t[1],
-    m[1] * t[0] + m[3] * t[1],
-    m[0] * t[2] + m[2] * t[3],
-    m[1] * t[2] + m[3] * t[3],
-    m[0] * t[4] + m[2] * t[5] + m[4],
-    m[1] * t[4] + m[3] * t[5] + m[5],
-  ];
 }
 
 /** Whether a colour drawn on a (normally white) page is visible: white or near-white is not a rule. */

@@ -1,7 +1,8 @@
 /** 2-D affine transforms as pdf.js writes them: [a, b, c, d, e, f]. */
 export type Matrix = [number, number, number, number, number, number] | number[];
 
-export function multiply(m1: Matrix, m2: Matrix): number[] {
+/** m1 × m2, where m2 is applied first (PDF `cm` concatenates onto the CTM). */
+export function multiply(m1: ArrayLike<number>, m2: ArrayLike<number>): [number, number, number, number, number, number] {
   return [
     m1[0] * m2[0] + m1[2] * m2[1],
     m1[1] * m2[0] + m1[3] * m2[1],

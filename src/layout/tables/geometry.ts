@@ -1,25 +1,11 @@
+/** Geometry of the table stage; what it shares with the other layout stages comes from there. */
 import type { BBox, Word } from '../../model/document.js';
+import { centerX, centerY } from '../geometry.js';
 
-export function unionBox(boxes: Iterable<BBox>): BBox {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const b of boxes) {
-    if (b.x0 < x0) x0 = b.x0;
-    if (b.y0 < y0) y0 = b.y0;
-    if (b.x1 > x1) x1 = b.x1;
-    if (b.y1 > y1) y1 = b.y1;
-  }
-  return { x0, y0, x1, y1 };
-}
+export { centerX, centerY, median, union as unionBox } from '../geometry.js';
 
 export function overlap1d(a0: number, a1: number, b0: number, b1: number): number {
   return Math.max(0, Math.min(a1, b1) - Math.max(a0, b0));
-}
-
-export function median(xs: number[]): number {
-  if (!xs.length) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 /** Groups sorted-or-not values into clusters whose neighbours are within `tol`; returns cluster means. */
@@ -36,9 +22,6 @@ export function clusterValues(values: number[], tol: number): number[] {
   out.push(sum / n);
   return out;
 }
-
-export function centerX(b: BBox): number { return (b.x0 + b.x1) / 2; }
-export function centerY(b: BBox): number { return (b.y0 + b.y1) / 2; }
 
 export function inside(b: BBox, r: BBox, tol = 0): boolean {
   const cx = centerX(b), cy = centerY(b);
