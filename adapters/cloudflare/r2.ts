@@ -7,8 +7,9 @@
 import type { R2Bucket, R2ListOptions, R2MultipartUpload, R2Object, R2ObjectBody, R2Objects, R2PutOptions, R2UploadedPart } from './cf.js';
 import type { BlobHead, BlobStore } from '../../src/ports/storage.js';
 import { DocinlineError } from '../../src/errors.js';
-import { isValidKey, isValidPrefix } from '../../src/storage/keys.js';
-import { SourceError, pumpBytes, toByteStream } from '../../src/storage/streams.js';
+import { checkedKey, checkedPrefix, folderPrefix } from '../../src/storage/keys.js';
+import { bodyBytes, cutIntoParts, type PutBody, type PutOptions } from '../../src/storage/put.js';
+import { SourceError } from '../../src/storage/streams.js';
 
 const MiB = 1024 * 1024;
 
@@ -33,21 +34,15 @@ export class R2BlobStore implements BlobStore {
     private readonly bucket: R2Bucket,
     opts: R2BlobStoreOptions = {},
   ) {
-    const p = opts.prefix ?? '';
-    this.prefix = p && !p.endsWith('/') ? p + '/' : p;
+    this.prefix = folderPrefix(opts.prefix ?? '');
     this.partSize = Math.max(5 * MiB, opts.partSize ?? 5 * MiB);
   }
 
   private keyOf(key: string): string {
-    if (!isValidKey(key)) throw new Error(`invalid storage key: ${JSON.stringify(key).slice(0, 200)}`);
-    return this.prefix + key;
+    return this.prefix + checkedKey(key);
   }
 
-  async put(
-    key: string,
-    body: ReadableStream<Uint8Array> | Uint8Array | string,
-    opts: { contentType?: string; maxBytes?: number; meta?: Record<string, string>; signal?: AbortSignal } = {},
-  ): Promise<BlobHead> {
+  async put(key: string, body: PutBody, opts: PutOptions = {}): Promise<BlobHead> {
     const k = this.keyOf(key);
     const putOpts: R2PutOptions = {};
     if (opts.contentType) putOpts.httpMetadata = { contentType: opts.contentType };
@@ -55,10 +50,7 @@ export class R2BlobStore implements BlobStore {
     const head = (size: number): BlobHead => ({ key, size, contentType: opts.contentType, meta: opts.meta });
 
     if (!(body instanceof ReadableStream)) {
-      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-      if (opts.maxBytes !== undefined && bytes.byteLength > opts.maxBytes) {
-        throw new DocinlineError('file_too_large', `File is larger than the limit of ${opts.maxBytes} bytes`);
-      }
+      const bytes = bodyBytes(body, opts.maxBytes);
       try {
         await this.bucket.put(k, bytes, putOpts);
       } catch (e) {
@@ -67,44 +59,28 @@ export class R2BlobStore implements BlobStore {
       return head(bytes.byteLength);
     }
 
-    const partSize = this.partSize;
     let upload: R2MultipartUpload | null = null;
     const parts: R2UploadedPart[] = [];
-    let buf = new Uint8Array(64 * 1024);
-    let fill = 0;
-    const flushPart = async (data: Uint8Array) => {
+    const sendPart = async (data: Uint8Array) => {
       upload ??= await this.bucket.createMultipartUpload(k, putOpts);
       parts.push(await upload.uploadPart(parts.length + 1, data));
     };
     try {
-      const size = await pumpBytes(
-        toByteStream(body),
-        async (chunk) => {
-          let off = 0;
-          while (off < chunk.byteLength) {
-            if (fill === buf.byteLength) {
-              const bigger = new Uint8Array(Math.min(partSize, buf.byteLength * 4));
-              bigger.set(buf);
-              buf = bigger;
-            }
-            const n = Math.min(buf.byteLength - fill, chunk.byteLength - off);
-            buf.set(chunk.subarray(off, off + n), fill);
-            fill += n;
-            off += n;
-            if (fill === partSize) {
-              // The part is sent before more is read: one part in memory, and back-pressure on the client.
-              await flushPart(buf);
-              fill = 0;
-            }
-          }
+      const { size, rest } = await cutIntoParts(
+        body,
+        this.partSize,
+        async (part) => {
+          // Sent before more is read, so the same buffer takes the next part.
+          await sendPart(part);
+          return part;
         },
         { maxBytes: opts.maxBytes, signal: opts.signal },
       );
       if (!upload) {
-        await this.bucket.put(k, buf.subarray(0, fill), putOpts);
+        await this.bucket.put(k, rest, putOpts);
         return head(size);
       }
-      if (fill > 0) await flushPart(buf.subarray(0, fill));
+      if (rest.byteLength > 0) await sendPart(rest);
       await (upload as R2MultipartUpload).complete(parts);
       return head(size);
     } catch (e) {
@@ -144,7 +120,7 @@ export class R2BlobStore implements BlobStore {
   }
 
   async *list(prefix: string, opts: { startAfter?: string } = {}): AsyncIterable<string> {
-    if (!isValidPrefix(prefix)) throw new Error(`invalid storage prefix: ${JSON.stringify(prefix).slice(0, 200)}`);
+    checkedPrefix(prefix);
     let cursor: string | undefined;
     let first = true;
     do {

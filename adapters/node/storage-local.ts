@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { BlobHead, BlobStore } from '../../src/ports/storage.js';
 import { DocinlineError } from '../../src/errors.js';
-import { isValidKey, isValidPrefix } from '../../src/storage/keys.js';
+import { checkedKey, checkedPrefix } from '../../src/storage/keys.js';
+import type { PutBody, PutOptions } from '../../src/storage/put.js';
 import { SourceError, pumpBytes, toByteStream } from '../../src/storage/streams.js';
 
 /**
@@ -51,8 +52,7 @@ export class LocalBlobStore implements BlobStore {
   }
 
   private pathOf(key: string, base = this.root): string {
-    if (!isValidKey(key)) throw new Error(`invalid storage key: ${JSON.stringify(key).slice(0, 200)}`);
-    const p = path.join(base, ...key.split('/'));
+    const p = path.join(base, ...checkedKey(key).split('/'));
     if (!p.startsWith(base + path.sep)) throw new Error('storage key escapes the data directory');
     return p;
   }
@@ -61,11 +61,7 @@ export class LocalBlobStore implements BlobStore {
     return this.pathOf(key, this.headsDir) + '.json';
   }
 
-  async put(
-    key: string,
-    body: ReadableStream<Uint8Array> | Uint8Array | string,
-    opts: { contentType?: string; maxBytes?: number; meta?: Record<string, string>; signal?: AbortSignal } = {},
-  ): Promise<BlobHead> {
+  async put(key: string, body: PutBody, opts: PutOptions = {}): Promise<BlobHead> {
     const final = this.pathOf(key);
     const hasMeta = !!opts.meta && Object.keys(opts.meta).length > 0;
     const tmp = path.join(this.tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
@@ -183,7 +179,7 @@ export class LocalBlobStore implements BlobStore {
   }
 
   async *list(prefix: string, opts: { startAfter?: string } = {}): AsyncIterable<string> {
-    if (!isValidPrefix(prefix)) throw new Error(`invalid storage prefix: ${JSON.stringify(prefix).slice(0, 200)}`);
+    checkedPrefix(prefix);
     const dirKey = prefix.slice(0, prefix.lastIndexOf('/') + 1);
     const dir = dirKey ? path.join(this.root, ...dirKey.split('/').filter(Boolean)) : this.root;
     yield* this.walk(dir, dirKey, prefix, opts.startAfter);

@@ -12,8 +12,9 @@ import {
 } from '@aws-sdk/client-s3';
 import type { BlobHead, BlobStore } from '../../src/ports/storage.js';
 import { DocinlineError } from '../../src/errors.js';
-import { isValidKey, isValidPrefix } from '../../src/storage/keys.js';
-import { SourceError, pumpBytes, toByteStream } from '../../src/storage/streams.js';
+import { checkedKey, checkedPrefix, folderPrefix } from '../../src/storage/keys.js';
+import { bodyBytes, cutIntoParts, type PutBody, type PutOptions } from '../../src/storage/put.js';
+import { SourceError } from '../../src/storage/streams.js';
 
 /**
  * BlobStore on S3-compatible object storage (AWS S3, Cloudflare R2, MinIO, s3rver) via
@@ -73,7 +74,7 @@ export class S3BlobStore implements BlobStore {
 
   constructor(opts: S3BlobStoreOptions) {
     this.bucket = opts.bucket;
-    this.prefix = opts.prefix && !opts.prefix.endsWith('/') ? opts.prefix + '/' : opts.prefix;
+    this.prefix = folderPrefix(opts.prefix);
     // 5 MiB × (2 in flight + 1 filling) keeps a 100 MB upload well inside the 64 MB RSS budget; larger
     // parts measured no faster against a local S3 and cost memory per concurrent upload.
     this.partSize = Math.max(5 * MiB, opts.partSize ?? 5 * MiB);
@@ -98,24 +99,16 @@ export class S3BlobStore implements BlobStore {
   }
 
   private keyOf(key: string): string {
-    if (!isValidKey(key)) throw new Error(`invalid storage key: ${JSON.stringify(key).slice(0, 200)}`);
-    return this.prefix + key;
+    return this.prefix + checkedKey(key);
   }
 
-  async put(
-    key: string,
-    body: ReadableStream<Uint8Array> | Uint8Array | string,
-    opts: { contentType?: string; maxBytes?: number; meta?: Record<string, string>; signal?: AbortSignal } = {},
-  ): Promise<BlobHead> {
+  async put(key: string, body: PutBody, opts: PutOptions = {}): Promise<BlobHead> {
     const Key = this.keyOf(key);
     const common = { Bucket: this.bucket, Key, ContentType: opts.contentType, Metadata: opts.meta };
     const head = (size: number): BlobHead => ({ key, size, contentType: opts.contentType, meta: opts.meta });
 
     if (!(body instanceof ReadableStream)) {
-      const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
-      if (opts.maxBytes !== undefined && bytes.byteLength > opts.maxBytes) {
-        throw new DocinlineError('file_too_large', `File is larger than the limit of ${opts.maxBytes} bytes`);
-      }
+      const bytes = bodyBytes(body, opts.maxBytes);
       try {
         await this.client.send(new PutObjectCommand({ ...common, Body: bytes, ContentLength: bytes.byteLength }), {
           abortSignal: opts.signal,
@@ -136,9 +129,6 @@ export class S3BlobStore implements BlobStore {
     const inflight = new Set<Promise<void>>();
     let partError: unknown = null;
     let nextPart = 1;
-    // The part being filled; starts small so a tiny stream does not allocate a whole part.
-    let buf: Uint8Array = new Uint8Array(64 * 1024);
-    let fill = 0;
     // Full-size part buffers are reused once their upload finishes: allocating a fresh 8 MiB per part
     // leaves the garbage collector behind and RSS climbing on large uploads.
     const pool: Uint8Array[] = [];
@@ -172,37 +162,23 @@ export class S3BlobStore implements BlobStore {
     };
 
     try {
-      const size = await pumpBytes(
-        toByteStream(body),
-        async (chunk) => {
-          let off = 0;
-          while (off < chunk.byteLength) {
-            if (fill === buf.byteLength && buf.byteLength < partSize) {
-              const bigger = new Uint8Array(Math.min(partSize, buf.byteLength * 4));
-              bigger.set(buf);
-              buf = bigger;
-            }
-            const n = Math.min(buf.byteLength - fill, chunk.byteLength - off);
-            buf.set(chunk.subarray(off, off + n), fill);
-            fill += n;
-            off += n;
-            if (fill === partSize) {
-              const full = buf;
-              buf = takeBuffer();
-              fill = 0;
-              await sendPart(full, true);
-            }
-          }
+      const { size, rest } = await cutIntoParts(
+        body,
+        partSize,
+        async (full) => {
+          const next = takeBuffer();
+          await sendPart(full, true);
+          return next;
         },
         { maxBytes: opts.maxBytes, signal: opts.signal },
       );
       if (!uploadId) {
-        await this.client.send(new PutObjectCommand({ ...common, Body: buf.subarray(0, fill), ContentLength: fill }), {
+        await this.client.send(new PutObjectCommand({ ...common, Body: rest, ContentLength: rest.byteLength }), {
           abortSignal: ac.signal,
         });
         return head(size);
       }
-      if (fill > 0) await sendPart(buf.subarray(0, fill), false);
+      if (rest.byteLength > 0) await sendPart(rest, false);
       await Promise.all(inflight);
       if (partError) throw partError;
       parts.sort((a, b) => a.PartNumber - b.PartNumber);
@@ -261,7 +237,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   async *list(prefix: string, opts: { startAfter?: string } = {}): AsyncIterable<string> {
-    if (!isValidPrefix(prefix)) throw new Error(`invalid storage prefix: ${JSON.stringify(prefix).slice(0, 200)}`);
+    checkedPrefix(prefix);
     let token: string | undefined;
     do {
       let r;

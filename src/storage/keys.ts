@@ -151,3 +151,20 @@ export function isValidPrefix(prefix: string): boolean {
   const last = segs.pop()!;
   return segs.every((s) => SEGMENT.test(s)) && (last === '' || /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(last));
 }
+
+/** `key` when isValidKey accepts it; every store refuses the others before touching anything. */
+export function checkedKey(key: string): string {
+  if (!isValidKey(key)) throw new Error(`invalid storage key: ${JSON.stringify(key).slice(0, 200)}`);
+  return key;
+}
+
+/** `prefix` when isValidPrefix accepts it (for BlobStore.list). */
+export function checkedPrefix(prefix: string): string {
+  if (!isValidPrefix(prefix)) throw new Error(`invalid storage prefix: ${JSON.stringify(prefix).slice(0, 200)}`);
+  return prefix;
+}
+
+/** A store's key prefix inside a shared bucket ("docinline" → "docinline/"); '' keeps the bucket's root. */
+export function folderPrefix(prefix: string): string {
+  return prefix && !prefix.endsWith('/') ? prefix + '/' : prefix;
+}
