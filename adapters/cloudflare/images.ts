@@ -1,8 +1,8 @@
 /**
  * ImageCodec for the Worker, in plain JS: PNG (own reader on the native DecompressionStream), JPEG
- * (jpeg-js) and BMP (the core's reader). Preparation for OCR follows the Node codec's steps: gray with
- * transparency flattened, dark themes inverted, contrast stretched, then scaled so text is the size
- * tesseract reads best, within the pixel budget the Worker's memory allows. Other formats (GIF, WebP,
+ * (jpeg-js) and BMP (the core's reader). Preparation for OCR takes the Node codec's steps (gray,
+ * inverted when dark, contrast stretched: src/ocr/gray.ts), then scales so text is the size tesseract
+ * reads best, within the pixel budget the Worker's memory allows. Other formats (GIF, WebP,
  * TIFF, AVIF, HEIF) are not decoded here: the Worker sends those to the parse service.
  */
 import { DocinlineError } from '../../src/errors.js';
@@ -10,7 +10,8 @@ import { detectType } from '../../src/detect.js';
 import type { ImageCodec, ImageInfo, OcrInput, RasterImage } from '../../src/ports/parsing.js';
 import { decodeBmp, readBmpHeader } from '../../src/ocr/bmp.js';
 import { planOcrScale } from '../../src/ocr/prepare.js';
-import { histogram, isDarkBackground, percentile, rotateRaster } from '../../src/ocr/raster.js';
+import { grayForOcr } from '../../src/ocr/gray.js';
+import { rotateRaster } from '../../src/ocr/raster.js';
 import { decodePng, readPngHeader } from './png.js';
 // The decoder alone: the package's index also pulls in the encoder.
 import decodeJpegImpl from 'jpeg-js/lib/decoder.js';
@@ -80,42 +81,6 @@ function turnFor(orientation: number): 0 | 90 | 180 | 270 {
   if (orientation === 6 || orientation === 5) return 90;
   if (orientation === 8 || orientation === 7) return 270;
   return 0;
-}
-
-function toGray(img: RasterImage): RasterImage {
-  const { width, height, channels, data } = img;
-  const n = width * height;
-  if (channels === 1) return { width, height, channels: 1, data: data instanceof Uint8Array ? data : new Uint8Array(data) };
-  const out = new Uint8Array(n);
-  if (channels === 3) {
-    for (let i = 0, p = 0; i < n; i++, p += 3) out[i] = (data[p]! * 299 + data[p + 1]! * 587 + data[p + 2]! * 114 + 500) / 1000;
-    return { width, height, channels: 1, data: out };
-  }
-  // Transparency: light ink on a mostly transparent canvas would vanish on white, so it goes on black.
-  let opaque = 0;
-  let opaqueSum = 0;
-  for (let i = 0, p = 0; i < n; i++, p += 4) {
-    if (data[p + 3]! >= 128) {
-      opaque++;
-      opaqueSum += (data[p]! * 299 + data[p + 1]! * 587 + data[p + 2]! * 114) / 1000;
-    }
-  }
-  const bg = opaque && n - opaque > n * 0.2 && opaqueSum / opaque > 170 ? 0 : 255;
-  for (let i = 0, p = 0; i < n; i++, p += 4) {
-    const lum = (data[p]! * 299 + data[p + 1]! * 587 + data[p + 2]! * 114) / 1000;
-    const a = opaque ? data[p + 3]! / 255 : 1;
-    out[i] = Math.round(bg + (lum - bg) * a);
-  }
-  return { width, height, channels: 1, data: out };
-}
-
-function mapPixels(img: RasterImage, f: (v: number) => number): RasterImage {
-  const lut = new Uint8Array(256);
-  for (let v = 0; v < 256; v++) lut[v] = Math.max(0, Math.min(255, Math.round(f(v))));
-  const src = img.data;
-  const out = new Uint8Array(src.length);
-  for (let i = 0; i < src.length; i++) out[i] = lut[src[i]!]!;
-  return { ...img, data: out };
 }
 
 /** Bilinear when enlarging, box average when shrinking; 8-bit gray in and out. */
@@ -210,17 +175,7 @@ export class WorkerImageCodec implements ImageCodec {
   }
 
   async prepareRasterForOcr(image: RasterImage, opts: { maxPixels: number }): Promise<OcrInput> {
-    if (!image.width || !image.height) throw new DocinlineError('invalid_document', 'The image is empty (zero width or height)');
-    if (image.width * image.height > opts.maxPixels) {
-      throw new DocinlineError('too_many_pixels', `The image is ${image.width}×${image.height} pixels, more than the limit of ${opts.maxPixels}`);
-    }
-    let gray = toGray(image);
-    if (isDarkBackground(histogram(gray))) gray = mapPixels(gray, (v) => 255 - v);
-    // Contrast from the darkest ink to the paper (see the Node codec for why not a percentile black point).
-    const h = histogram(gray);
-    const lo = percentile(h, 0.0005);
-    const hi = percentile(h, 0.99);
-    if (hi - lo < 230 && hi - lo >= 16) gray = mapPixels(gray, (v) => ((v - lo) * 255) / (hi - lo));
+    const gray = grayForOcr(image, opts.maxPixels);
     const { scale, textHeight } = planOcrScale(gray, { maxPixels: this.opts.maxOcrPixels });
     const th = textHeight !== undefined ? { textHeight: textHeight * scale } : {};
     if (scale === 1) return { image: gray, scale: 1, ...th };
