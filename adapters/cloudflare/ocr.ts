@@ -15,16 +15,13 @@ import type { OcrEngine, OcrResult, RasterImage } from '../../src/ports/parsing.
 import { rotateBox, rotatePoint, type QuarterTurn } from '../../src/ocr/geometry.js';
 import { spaceBetween } from '../../src/ocr/script.js';
 import { emFromBox } from '../../src/ocr/words.js';
+import { orientationFromBaselines, type TBlock } from '../../src/ocr/tesseract-blocks.js';
 
 /** Languages bundled into the Worker. */
 export const WORKER_OCR_LANGUAGES = ['eng'];
 
 /** Past this much wasm memory the instance is dropped after the image, so the isolate gets it back. */
 const RECYCLE_ABOVE_BYTES = 96 * 1024 * 1024;
-
-type Box = { x0: number; y0: number; x1: number; y1: number };
-type TLine = { bbox: Box; baseline: Box; rowAttributes?: { rowHeight: number }; words: { text: string; confidence: number; bbox: Box }[] };
-type TBlock = { paragraphs: { is_ltr: boolean; lines: TLine[] }[] };
 
 interface Core {
   FS: { writeFile(path: string, data: Uint8Array | string): void; unlink(path: string): void };
@@ -58,23 +55,6 @@ function toPgm(img: RasterImage): Uint8Array {
     out[o] = (data[p]! * 299 + data[p + 1]! * 587 + data[p + 2]! * 114) / 1000;
   }
   return out;
-}
-
-/** Which way the lines run, from their baselines: tesseract reads sideways lines but reports them as given. */
-function orientationOf(blocks: TBlock[]): QuarterTurn {
-  const votes = [0, 0, 0, 0];
-  for (const b of blocks) for (const p of b.paragraphs) for (const l of p.lines) {
-    const dx = l.baseline.x1 - l.baseline.x0;
-    const dy = l.baseline.y1 - l.baseline.y0;
-    const len = Math.hypot(dx, dy);
-    if (len < 1) continue;
-    const w = len * Math.max(1, l.words.length);
-    if (Math.abs(dx) >= Math.abs(dy)) votes[dx > 0 ? 0 : 2]! += w;
-    else votes[dy < 0 ? 1 : 3]! += w;
-  }
-  let best = 0;
-  for (let i = 1; i < 4; i++) if (votes[i]! > votes[best]!) best = i;
-  return (best * 90) as QuarterTurn;
 }
 
 function wordsOf(blocks: TBlock[], width: number, height: number, rotation: QuarterTurn): Word[] {
@@ -206,7 +186,7 @@ export class WorkerOcrEngine implements OcrEngine {
     }
     const wasmBytes = memory?.buffer.byteLength ?? 0;
     if (wasmBytes > RECYCLE_ABOVE_BYTES) this.drop();
-    const rotation = orientationOf(blocks);
+    const rotation = orientationFromBaselines(blocks);
     const words = wordsOf(blocks, image.width, image.height, rotation);
     this.opts.onImage?.({ width: image.width, height: image.height, ms: Date.now() - started, wasmBytes, words: words.length });
     return { words, rotation, confidence, languages: ['eng'] };

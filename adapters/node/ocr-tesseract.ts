@@ -18,6 +18,7 @@ import { deskewBox, normalizeQuarterTurn, rotateBox, rotatePoint, type QuarterTu
 import { isValidLanguageCode, languageForScript, spaceBetween } from '../../src/ocr/script.js';
 import { histogram, otsu, rotateRaster, strokeWidth } from '../../src/ocr/raster.js';
 import { emFromBox } from '../../src/ocr/words.js';
+import { orientationFromBaselines, type TBlock, type TLine } from '../../src/ocr/tesseract-blocks.js';
 
 const require = createRequire(import.meta.url);
 
@@ -78,34 +79,6 @@ function toPgm(img: RasterImage): Uint8Array {
     }
   }
   return out;
-}
-
-type TBlock = { paragraphs: { is_ltr: boolean; lines: TLine[] }[] };
-type TLine = {
-  bbox: { x0: number; y0: number; x1: number; y1: number };
-  baseline: { x0: number; y0: number; x1: number; y1: number };
-  rowAttributes?: { rowHeight: number };
-  words: { text: string; confidence: number; bbox: { x0: number; y0: number; x1: number; y1: number } }[];
-};
-
-/**
- * With PSM 1 tesseract turns sideways text upright internally but reports boxes in the image as
- * given; the direction of the line baselines tells which way the text runs.
- */
-function orientationFromBaselines(blocks: TBlock[]): QuarterTurn {
-  const votes = [0, 0, 0, 0];
-  for (const b of blocks) for (const p of b.paragraphs) for (const l of p.lines) {
-    const dx = l.baseline.x1 - l.baseline.x0;
-    const dy = l.baseline.y1 - l.baseline.y0;
-    const len = Math.hypot(dx, dy);
-    if (len < 1) continue;
-    const weight = len * Math.max(1, l.words.length);
-    if (Math.abs(dx) >= Math.abs(dy)) votes[dx > 0 ? 0 : 2]! += weight;
-    else votes[dy < 0 ? 1 : 3]! += weight; // running upwards: turn clockwise by 90
-  }
-  let best = 0;
-  for (let i = 1; i < 4; i++) if (votes[i]! > votes[best]!) best = i;
-  return (best * 90) as QuarterTurn;
 }
 
 /** Skew of the text lines in the upright frame (radians; median over lines, weighted by length). */
