@@ -7,6 +7,7 @@
  */
 import type { CoordinatorNamespace, CoordinatorStub, Message, MessageBatch, Queue } from './cf.js';
 import { RequeueJob, type EnqueueOptions, type JobHandler, type JobQueue, type QueueConsumer, type QueueLock } from '../../src/ports/queue.js';
+import { renewedLock } from '../../src/batch/lock.js';
 
 /** The message on the queue. */
 export interface JobMessage {
@@ -167,16 +168,11 @@ export class CloudflareJobQueue implements JobQueue {
     const token = crypto.randomUUID();
     if (!(await lease.acquire(token, ttlMs))) return null;
     // Kept alive while held (the holder is working); gone after ttlMs if this invocation dies.
-    const timer = setInterval(() => void lease.acquire(token, ttlMs).catch(() => {}), Math.max(1000, Math.floor(ttlMs / 3)));
-    let released = false;
-    return {
-      async release() {
-        if (released) return;
-        released = true;
-        clearInterval(timer);
-        await lease.release(token).catch(() => {});
-      },
-    };
+    return renewedLock({
+      renew: () => void lease.acquire(token, ttlMs).catch(() => {}),
+      release: () => lease.release(token).catch(() => {}),
+      everyMs: Math.max(1000, Math.floor(ttlMs / 3)),
+    });
   }
 
   async increment(key: string, ttlMs: number): Promise<number> {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis as RedisClient } from 'ioredis';
 import { DocinlineError } from '../../src/errors.js';
 import { RequeueJob, type EnqueueOptions, type JobHandler, type JobQueue, type QueueConsumer, type QueueLock } from '../../src/ports/queue.js';
+import { renewedLock } from '../../src/batch/lock.js';
 
 export interface BullQueueOptions {
   url: string;
@@ -153,19 +154,16 @@ export async function createBullQueue(opts: BullQueueOptions): Promise<JobQueue>
         throw unavailable(e);
       }
       if (ok !== 'OK') return null;
-      const timer = setInterval(() => {
-        producer.eval(RENEW, 1, k, token, String(ttlMs)).catch(onError);
-      }, Math.max(200, Math.floor(ttlMs / 3)));
-      timer.unref();
-      let released = false;
-      return {
-        async release() {
-          if (released) return;
-          released = true;
-          clearInterval(timer);
+      return renewedLock({
+        renew: () => {
+          producer.eval(RENEW, 1, k, token, String(ttlMs)).catch(onError);
+        },
+        release: async () => {
           await producer.eval(RELEASE, 1, k, token).catch(onError);
         },
-      };
+        everyMs: Math.max(200, Math.floor(ttlMs / 3)),
+        unref: true,
+      });
     },
     async counts() {
       try {
