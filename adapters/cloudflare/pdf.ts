@@ -5,6 +5,7 @@
  */
 import * as pdfjs from 'unpdf/pdfjs';
 import type { PDFDocumentProxy, PdfDriver } from '../../src/ports/parsing.js';
+import { pdfjsLoadOptions } from '../../src/pdf/load-options.js';
 import { CMAPS } from './cmaps.js';
 
 /** pdf.js asks its BinaryDataFactory for `${cMapUrl}${name}.bcmap`; ours answers from the bundle. */
@@ -22,16 +23,11 @@ class BundledBinaryData {
 
 export function createWorkerPdfDriver(opts: { verbosity?: number } = {}): PdfDriver {
   const base = {
+    ...pdfjsLoadOptions(opts.verbosity ?? 0),
     // Any non-empty prefix: the factory above never fetches it.
     cMapUrl: 'bundle:/cmaps/',
-    cMapPacked: true,
     useWorkerFetch: false,
     BinaryDataFactory: BundledBinaryData,
-    verbosity: opts.verbosity ?? 0,
-    isEvalSupported: false,
-    disableFontFace: true,
-    useSystemFonts: false,
-    stopAtErrors: false,
     useWasm: false,
   };
   return {

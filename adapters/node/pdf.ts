@@ -11,6 +11,7 @@ import * as pdfjs from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { PDFDocumentProxy, PdfDriver } from '../../src/ports/parsing.js';
 import { installPdfWorker, PdfThreadPool, type PdfThreadLease, type PdfWorkerKind } from './pdf-worker.js';
 import { DocinlineError } from '../../src/errors.js';
+import { pdfjsLoadOptions } from '../../src/pdf/load-options.js';
 
 /** What a document's caller is told when its pdf.js thread stops under it. */
 function threadFailure(e: Error): DocinlineError {
@@ -67,15 +68,10 @@ const DEFAULT_THREADS = 1;
 export function createNodePdfDriver(opts: NodePdfDriverOptions = {}): PdfDriver {
   const threads = Math.max(0, Math.floor(opts.threads ?? DEFAULT_THREADS));
   const base = {
+    ...pdfjsLoadOptions(opts.verbosity ?? 0),
     standardFontDataUrl: join(pkgDir, 'standard_fonts') + '/',
     cMapUrl: join(pkgDir, 'cmaps') + '/',
-    cMapPacked: true,
     wasmUrl: join(pkgDir, 'wasm') + '/',
-    verbosity: opts.verbosity ?? 0,
-    isEvalSupported: false,
-    disableFontFace: true,
-    useSystemFonts: false,
-    stopAtErrors: false,
   };
   return {
     OPS: pdfjs.OPS as unknown as Record<string, number>,
