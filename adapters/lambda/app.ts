@@ -13,8 +13,6 @@ import type { Hono } from 'hono';
 import { createBatchModule } from '../../src/batch/index.js';
 import { createMemoryParseCache } from '../../src/cache/index.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createDocumentFetcher } from '../../src/fetch/fetcher.js';
-import { createFetchPolicy } from '../../src/fetch/policy.js';
 import { createFilesModule, type FilesModule } from '../../src/files/index.js';
 import type { ParseRuntime } from '../../src/ports/parsing.js';
 import { createApp, createGateway, type AppDeps } from '../../src/server/app.js';
@@ -22,8 +20,7 @@ import type { AppEnv } from '../../src/server/context.js';
 import type { ReadinessCheck } from '../../src/server/routes/ops.js';
 import { createLogger, type Logger } from '../../src/server/logger.js';
 import { createQueue } from '../node/batch.js';
-import { createNodeTransport, createUpstreamTransport } from '../node/fetch.js';
-import { createNodeRuntime } from '../node/runtime.js';
+import { createNodeGatewayParts } from '../node/gateway-parts.js';
 import { createBlobStore, nodeSha256 } from '../node/storage.js';
 
 export interface LambdaApp {
@@ -47,19 +44,15 @@ export async function createLambdaApp(opts: LambdaAppOptions = {}): Promise<Lamb
   const logger = opts.logger ?? createLogger(config.logLevel);
   await preloadPdfWorker();
   restoreBuiltins();
-  const runtime = opts.runtime ?? createNodeRuntime({ ocrDefaults: { workers: config.ocr.workers || undefined, timeoutMs: config.limits.parseTimeoutMs } });
-  const policy = createFetchPolicy({ allow: config.fetch.allow });
-  const transport = createNodeTransport(policy);
-  const fetcher = createDocumentFetcher({ policy, transport, timeoutMs: config.fetch.timeoutMs, maxRedirects: config.fetch.maxRedirects });
-  const upstream = createUpstreamTransport();
+  const parts = createNodeGatewayParts(config, { runtime: opts.runtime });
   const files = config.storage.s3 ? createFilesModule({ blobs: createBlobStore(config), config, sha256: nodeSha256 }) : undefined;
   if (!files) logger.info('Files API off: set DOCINLINE_S3_BUCKET (a function has no lasting disk)');
   const deps: AppDeps = {
     config,
-    runtime,
+    runtime: parts.runtime,
     cache: createMemoryParseCache(config.cache),
-    fetcher,
-    upstream: upstream.transport,
+    fetcher: parts.fetcher,
+    upstream: parts.upstream,
     logger,
     ...(files ? { files } : {}),
   };
@@ -88,7 +81,7 @@ export async function createLambdaApp(opts: LambdaAppOptions = {}): Promise<Lamb
     files: files ?? null,
     async close() {
       await closeQueue().catch(() => {});
-      await Promise.allSettled([transport.close(), upstream.close(), runtime.ocr?.close()]);
+      await parts.close();
     },
   };
 }

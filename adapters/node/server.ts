@@ -11,8 +11,6 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../../src/server/context.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createFilesModule, type FilesModule } from '../../src/files/index.js';
-import { createDocumentFetcher } from '../../src/fetch/fetcher.js';
-import { createFetchPolicy } from '../../src/fetch/policy.js';
 import type { ParseOptions, ParseResult } from '../../src/model/options.js';
 import type { ParseRuntime } from '../../src/ports/parsing.js';
 import type { KeyValueCache } from '../../src/ports/storage.js';
@@ -24,8 +22,8 @@ import { webRequestIO, type RequestIO } from '../../src/server/io.js';
 import { relayStream } from '../../src/server/upstream.js';
 import { DocinlineError } from '../../src/errors.js';
 import { createLogger, type Logger } from '../../src/server/logger.js';
-import { createNodeTransport, createUpstreamTransport, type Resolver } from './fetch.js';
-import { createNodeRuntime } from './runtime.js';
+import type { Resolver } from './fetch.js';
+import { createNodeGatewayParts } from './gateway-parts.js';
 import { createBlobStore, nodeSha256, startFileSweeper } from './storage.js';
 import { createMetrics } from '../../src/server/metrics.js';
 import { trackRequests } from './drain.js';
@@ -205,28 +203,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const logger = opts.logger ?? createLogger(config.logLevel, bufferedStdout());
   await preloadPdfWorker();
   const restored = restoreBuiltins();
-  const runtime = opts.runtime ?? createNodeRuntime({ ocrDefaults: { workers: config.ocr.workers || undefined, timeoutMs: config.limits.parseTimeoutMs } });
-  const transport = createNodeTransport(createFetchPolicy({ allow: config.fetch.allow }), { resolver: opts.resolver });
-  const fetcher = createDocumentFetcher({
-    policy: createFetchPolicy({ allow: config.fetch.allow }),
-    transport,
-    timeoutMs: config.fetch.timeoutMs,
-    maxRedirects: config.fetch.maxRedirects,
-  });
-  const upstream = createUpstreamTransport();
+  const parts = createNodeGatewayParts(config, { runtime: opts.runtime, resolver: opts.resolver });
   const blobs = createBlobStore(config);
   const files: FilesModule = createFilesModule({ blobs, config, sha256: nodeSha256 });
   const stopSweeper = startFileSweeper(files, config, (e) => logger.warn('file sweep failed', { error: String((e as Error)?.message ?? e) }));
 
   const deps: AppDeps = {
     config,
-    runtime,
+    runtime: parts.runtime,
     parseDocument: opts.parseDocument,
     // One parse cache for live requests and the batch lines this process runs.
     cache: opts.cache ?? createMemoryParseCache(config.cache),
     files,
-    fetcher,
-    upstream: upstream.transport,
+    fetcher: parts.fetcher,
+    upstream: parts.upstream,
     io: nodeRequestIO,
     logger,
     metrics: createMetrics(),
@@ -276,7 +266,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           server.closeAllConnections();
         });
         await batchesClosed;
-        await Promise.allSettled([transport.close(), upstream.close(), runtime.ocr?.close()]);
+        await parts.close();
       })();
       return closing;
     },

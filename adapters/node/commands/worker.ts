@@ -7,16 +7,13 @@
 import { parseArgs } from 'node:util';
 import { createMemoryParseCache } from '../../../src/cache/index.js';
 import { ConfigError, loadConfig } from '../../../src/config.js';
-import { createDocumentFetcher } from '../../../src/fetch/fetcher.js';
-import { createFetchPolicy } from '../../../src/fetch/policy.js';
 import { createFilesModule } from '../../../src/files/index.js';
 import { createBatchModule } from '../../../src/batch/index.js';
 import { createGateway } from '../../../src/server/app.js';
 import { createLogger } from '../../../src/server/logger.js';
 import { createQueue } from '../batch.js';
 import { redact } from '../queue-bullmq.js';
-import { createNodeTransport, createUpstreamTransport } from '../fetch.js';
-import { createNodeRuntime } from '../runtime.js';
+import { createNodeGatewayParts } from '../gateway-parts.js';
 import { createBlobStore, nodeSha256 } from '../storage.js';
 
 export const summary = 'run batch jobs from the shared queue (needs DOCINLINE_REDIS_URL)';
@@ -78,17 +75,9 @@ export async function run(args: string[]): Promise<number> {
 
   const logger = createLogger(config.logLevel, (line) => process.stdout.write(line + '\n'));
   // The same deps as adapters/node/server.ts builds for the HTTP routes.
-  const runtime = createNodeRuntime({ ocrDefaults: { workers: config.ocr.workers || undefined, timeoutMs: config.limits.parseTimeoutMs } });
-  const transport = createNodeTransport(createFetchPolicy({ allow: config.fetch.allow }));
-  const fetcher = createDocumentFetcher({
-    policy: createFetchPolicy({ allow: config.fetch.allow }),
-    transport,
-    timeoutMs: config.fetch.timeoutMs,
-    maxRedirects: config.fetch.maxRedirects,
-  });
-  const upstream = createUpstreamTransport();
+  const { runtime, fetcher, upstream, close: closeParts } = createNodeGatewayParts(config);
   const files = createFilesModule({ blobs: createBlobStore(config), config, sha256: nodeSha256 });
-  const gateway = createGateway({ config, runtime, files, fetcher, upstream: upstream.transport, cache: createMemoryParseCache(config.cache), logger });
+  const gateway = createGateway({ config, runtime, files, fetcher, upstream, cache: createMemoryParseCache(config.cache), logger });
   const queue = await createQueue(config, logger);
   const batches = createBatchModule({ blobs: files.store.blobs, files: files.store, queue, config, logger });
   if (values.recover) process.stdout.write(`docinline worker: queued the work of ${await batches.service.recover()} unfinished batch(es) again\n`);
@@ -105,6 +94,6 @@ export async function run(args: string[]): Promise<number> {
   });
   await consumer.close();
   await queue.close();
-  await Promise.allSettled([transport.close(), upstream.close(), runtime.ocr?.close()]);
+  await closeParts();
   return 0;
 }
