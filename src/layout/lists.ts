@@ -35,10 +35,17 @@ export function classifyLists(blocks: Block[]): void {
     const levels: number[] = [];
     const em = Math.max(6, run[0].lines?.[0]?.fontSize ?? 10);
     for (const x of xs) if (!levels.length || x - levels[levels.length - 1] > 0.8 * em) levels.push(x);
+    // An item is nested at most one level below the item before it, and the run's first item is at
+    // the top: items continuing a list from the previous page or column are indented under a parent
+    // that is not here, and in Markdown an indented item without its parent is a code block.
+    // The indents of the open items, outermost first: an item closes the deeper ones and opens its own.
+    const open: number[] = [];
     for (const b of run) {
       let d = 0;
       for (let i = 0; i < levels.length; i++) if (b.bbox.x0 >= levels[i] - 0.8 * em) d = i;
-      b.depth = Math.min(d, 5);
+      while (open.length && open[open.length - 1] > d) open.pop();
+      if (!open.length || open[open.length - 1] < d) open.push(d);
+      b.depth = Math.min(open.length - 1, 5);
     }
     run = [];
   };

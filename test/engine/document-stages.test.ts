@@ -67,6 +67,19 @@ test('a numbered list with a nested bullet list gets markers and depths', () => 
   ]);
 });
 
+test('a list continued from the previous page starts at the top level and nests one level at a time', () => {
+  // The page opens with the indented sub-items of an item that was on the page before.
+  const blocks = [
+    block('paragraph', '• staff lawyers only', 115, 100, 300, 110),
+    block('paragraph', '• private lawyers only', 115, 115, 300, 125),
+    block('paragraph', '23. What is the caseload?', 90, 130, 300, 140),
+    block('paragraph', '• at the national level', 140, 145, 300, 155),
+    block('paragraph', '• at the local level', 140, 160, 300, 170),
+  ];
+  classifyLists(blocks);
+  assert.deepEqual(blocks.map((b) => b.depth), [0, 0, 0, 1, 1]);
+});
+
 test('a run of same-style numbered lines is a list, not a series of headings', () => {
   const blocks = [
     block('paragraph', 'Ordinary body text sets the body size here for the page.', 72, 60, 540, 70),
