@@ -305,6 +305,19 @@ function titleLine(l: TextLine, cols: Column[], fs: number): boolean {
   return flush && l.x1 > cols[0].x1 + fs && !centred;
 }
 
+/** The line made of some of its chunks. */
+function lineOf(l: TextLine, chunks: Chunk[]): TextLine {
+  return {
+    ...l,
+    chunks,
+    words: chunks.flatMap((c) => c.words),
+    x0: Math.min(...chunks.map((c) => c.x0)),
+    x1: Math.max(...chunks.map((c) => c.x1)),
+    y0: Math.min(...chunks.map((c) => c.y0)),
+    y1: Math.max(...chunks.map((c) => c.y1)),
+  };
+}
+
 function numericLine(l: TextLine): boolean {
   return l.chunks.some((c, k) => k > 0 && isNumericText(c.text)) || (l.chunks.length > 1 && l.chunks.slice(1).every((c) => isNumericText(c.text.split(' ')[0])));
 }
@@ -383,6 +396,51 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
   }
   if (body.length < 2) return undefined;
 
+  // Text lines run across the whole page: on a spread or beside a column of text, words of the
+  // neighbouring column share some of the table's baselines. Such a chunk stands far from the rest of
+  // its line, where few other rows have anything: it is not a cell.
+  const originals = new Map<TextLine, TextLine>();
+  const rows = [...headLines, ...body];
+  const unsupported = (l: TextLine, c: Chunk) =>
+    rows.filter((m) => m !== l && m.chunks.some((o) => o.x0 < c.x1 && o.x1 > c.x0)).length < Math.max(2, 0.5 * (rows.length - 1));
+  // Chunks of a line in groups separated by wide gaps. A group no other row has anything under, lying
+  // wholly beside the rows' other groups, is stray (a header centred over a gutter is not: it is within).
+  const groupsOf = (l: TextLine): Chunk[][] => {
+    const groups: Chunk[][] = [];
+    for (const c of [...l.chunks].sort((p, q) => p.x0 - q.x0)) {
+      const g = groups[groups.length - 1];
+      if (g && c.x0 - g[g.length - 1].x1 < 6 * fs) g.push(c);
+      else groups.push([c]);
+    }
+    return groups;
+  };
+  const spanOf = (g: Chunk[]) => ({ ...g[0], x1: g[g.length - 1].x1 });
+  let ext0 = Infinity, ext1 = -Infinity;
+  for (const l of rows) for (const g of groupsOf(l)) {
+    if (unsupported(l, spanOf(g))) continue;
+    ext0 = Math.min(ext0, g[0].x0);
+    ext1 = Math.max(ext1, g[g.length - 1].x1);
+  }
+  const strayChunks = (l: TextLine): Set<Chunk> => {
+    const out = new Set<Chunk>();
+    const groups = groupsOf(l);
+    if (groups.length < 2) return out;
+    for (const g of groups) {
+      const sp = spanOf(g);
+      if ((sp.x1 < ext0 || sp.x0 > ext1) && unsupported(l, sp)) for (const c of g) out.add(c);
+    }
+    return out;
+  };
+  const clip = (l: TextLine) => {
+    const drop = strayChunks(l);
+    const keep = l.chunks.filter((c) => !drop.has(c));
+    if (keep.length === l.chunks.length || !keep.length) return l;
+    const c = lineOf(l, keep);
+    originals.set(c, l);
+    return c;
+  };
+  body = body.map(clip);
+  headLines = headLines.map(clip);
   // Recompute the columns from the body alone: header cells span several of them.
   const bodyCols = findColumns(body, fs);
   if (bodyCols.length >= 2) cols = bodyCols;
@@ -480,8 +538,8 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
   // Two lines of aligned words (an axis and a legend, a wide heading) are too little to call a table
   // unless rules frame them.
   if (grid.ys.length - 1 < 3 && !(topBound && bottomRule)) return undefined;
-  for (const l of headLines) usedLine.add(l);
-  for (const l of body) usedLine.add(l);
+  for (const l of headLines) usedLine.add(originals.get(l) ?? l);
+  for (const l of body) usedLine.add(originals.get(l) ?? l);
   const used = [...headLines, ...body].flatMap((l) => l.words);
   return { grid, words: used };
 }
@@ -511,7 +569,12 @@ function plausible(words: Word[], body: TextLine[], cols: Column[], bounded: boo
   // Lists set side by side (slides, multi-column bullet lists) align like tables.
   const all = perCol.flat();
   const bullets = all.filter((t) => /^[•●▪◦·‣⁃■□➢►✓✔❖]/.test(t) || /^\(?\d{1,2}[.)]\s+\p{L}/u.test(t)).length;
-  if (bullets >= 2 && bullets >= 0.25 * all.length) return false;
+  // A column of lone marks with no text column after it holds check marks (a survey form, a feature
+  // matrix), not the bullets of a list: a list's bullet is followed by its item's text.
+  const lone = (t: string) => /^[•●▪◦·‣⁃■□➢►✓✔❖☐☑☒✗✘]$/u.test(t.trim());
+  const markCol = perCol.map((texts) => texts.length >= 3 && texts.filter(lone).length >= 0.8 * texts.length);
+  const matrix = markCol.some((m, k) => m && k > 0 && (k === cols.length - 1 || markCol[k + 1]));
+  if (!matrix && bullets >= 2 && bullets >= 0.25 * all.length) return false;
   // Two columns of words (labels and values, a form): a table only with numbers or between rules.
   const numericCol = Math.max(...stats.map((x) => x.numeric)) >= 0.5;
   if (cols.length === 2 && !bounded && !numericCol) return false;
