@@ -225,8 +225,9 @@ function makeLine(ws: LWord[], angle: number): Line {
 export function buildLines(words: readonly Word[], options: LineOptions = {}): Line[] {
   const opt: Required<LineOptions> = { gutterMinGap: options.gutterMinGap ?? 1.0, gutterMinSide: options.gutterMinSide ?? 3.5 };
   const byAngle = new Map<number, LWord[]>();
+  // Only OCR words are asked what follows them (sameOcrLine); a text-layer page skips building it.
   const follows = new Map<Word, Word>();
-  for (let i = 1; i < words.length; i++) follows.set(words[i - 1], words[i]);
+  if (words.some((w) => w.confidence !== undefined)) for (let i = 1; i < words.length; i++) follows.set(words[i - 1], words[i]);
   for (const w of words) {
     if (!w.text) continue;
     const angle = w.angle ?? 0;

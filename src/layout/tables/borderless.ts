@@ -305,6 +305,42 @@ function titleLine(l: TextLine, cols: Column[], fs: number): boolean {
   return flush && l.x1 > cols[0].x1 + fs && !centred;
 }
 
+/**
+ * Text lines run across the whole page: on a spread or beside a column of text, words of the
+ * neighbouring column share some of a table's baselines. Each line's chunks are grouped at gaps over
+ * 6 ems; a group that few other lines have anything under, lying wholly beside the supported groups of
+ * all lines, is dropped (a header centred over a gutter lies within them). A line that loses nothing
+ * (or would lose everything) is returned as it was.
+ */
+function withoutStrayGroups(lines: TextLine[], fs: number): TextLine[] {
+  const groups = lines.map((l) => {
+    const gs: Chunk[][] = [];
+    for (const c of [...l.chunks].sort((p, q) => p.x0 - q.x0)) {
+      const g = gs[gs.length - 1];
+      if (g && c.x0 - g[g.length - 1].x1 < 6 * fs) g.push(c);
+      else gs.push([c]);
+    }
+    return gs;
+  });
+  const need = Math.max(2, 0.5 * (lines.length - 1));
+  const supported = groups.map((gs, i) => gs.map((g) => {
+    const x0 = g[0].x0, x1 = g[g.length - 1].x1;
+    return lines.filter((m, j) => j !== i && m.chunks.some((o) => o.x0 < x1 && o.x1 > x0)).length >= need;
+  }));
+  let ext0 = Infinity, ext1 = -Infinity;
+  groups.forEach((gs, i) => gs.forEach((g, k) => {
+    if (!supported[i][k]) return;
+    ext0 = Math.min(ext0, g[0].x0);
+    ext1 = Math.max(ext1, g[g.length - 1].x1);
+  }));
+  return lines.map((l, i) => {
+    const gs = groups[i];
+    if (gs.length < 2) return l;
+    const keep = gs.filter((g, k) => supported[i][k] || (g[g.length - 1].x1 >= ext0 && g[0].x0 <= ext1)).flat();
+    return keep.length === l.chunks.length || !keep.length ? l : lineOf(l, keep);
+  });
+}
+
 /** The line made of some of its chunks. */
 function lineOf(l: TextLine, chunks: Chunk[]): TextLine {
   return {
@@ -396,51 +432,13 @@ function blockToTable(page: SourcePage, all: TextLine[], block: TextLine[], hRul
   }
   if (body.length < 2) return undefined;
 
-  // Text lines run across the whole page: on a spread or beside a column of text, words of the
-  // neighbouring column share some of the table's baselines. Such a chunk stands far from the rest of
-  // its line, where few other rows have anything: it is not a cell.
+  // Words of a neighbouring text column on the table's baselines are not cells.
   const originals = new Map<TextLine, TextLine>();
-  const rows = [...headLines, ...body];
-  const unsupported = (l: TextLine, c: Chunk) =>
-    rows.filter((m) => m !== l && m.chunks.some((o) => o.x0 < c.x1 && o.x1 > c.x0)).length < Math.max(2, 0.5 * (rows.length - 1));
-  // Chunks of a line in groups separated by wide gaps. A group no other row has anything under, lying
-  // wholly beside the rows' other groups, is stray (a header centred over a gutter is not: it is within).
-  const groupsOf = (l: TextLine): Chunk[][] => {
-    const groups: Chunk[][] = [];
-    for (const c of [...l.chunks].sort((p, q) => p.x0 - q.x0)) {
-      const g = groups[groups.length - 1];
-      if (g && c.x0 - g[g.length - 1].x1 < 6 * fs) g.push(c);
-      else groups.push([c]);
-    }
-    return groups;
-  };
-  const spanOf = (g: Chunk[]) => ({ ...g[0], x1: g[g.length - 1].x1 });
-  let ext0 = Infinity, ext1 = -Infinity;
-  for (const l of rows) for (const g of groupsOf(l)) {
-    if (unsupported(l, spanOf(g))) continue;
-    ext0 = Math.min(ext0, g[0].x0);
-    ext1 = Math.max(ext1, g[g.length - 1].x1);
-  }
-  const strayChunks = (l: TextLine): Set<Chunk> => {
-    const out = new Set<Chunk>();
-    const groups = groupsOf(l);
-    if (groups.length < 2) return out;
-    for (const g of groups) {
-      const sp = spanOf(g);
-      if ((sp.x1 < ext0 || sp.x0 > ext1) && unsupported(l, sp)) for (const c of g) out.add(c);
-    }
-    return out;
-  };
-  const clip = (l: TextLine) => {
-    const drop = strayChunks(l);
-    const keep = l.chunks.filter((c) => !drop.has(c));
-    if (keep.length === l.chunks.length || !keep.length) return l;
-    const c = lineOf(l, keep);
-    originals.set(c, l);
-    return c;
-  };
-  body = body.map(clip);
-  headLines = headLines.map(clip);
+  const before = [...headLines, ...body];
+  const clipped = withoutStrayGroups(before, fs);
+  clipped.forEach((l, i) => { if (l !== before[i]) originals.set(l, before[i]); });
+  headLines = clipped.slice(0, headLines.length);
+  body = clipped.slice(headLines.length);
   // Recompute the columns from the body alone: header cells span several of them.
   const bodyCols = findColumns(body, fs);
   if (bodyCols.length >= 2) cols = bodyCols;
